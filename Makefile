@@ -1,0 +1,39 @@
+# sklecg developer commands. `make run` and `make test` work on a fresh clone:
+# each creates .venv on first use (PyTorch CPU wheel first, then the project).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.sklecg-installed
+# The local PhysioNet mirror, used when it sits beside the clone.
+MIRROR ?= $(wildcard ../shared/data/physionet)
+
+.PHONY: install run test test-slow lint format clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	SKLECG_PHYSIONET_MIRROR=$${SKLECG_PHYSIONET_MIRROR:-$(MIRROR)} $(PY) examples/main_job.py
+
+test: install
+	$(PY) -m pytest -m "not slow"
+
+test-slow: install
+	$(PY) -m pytest -m slow
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache output

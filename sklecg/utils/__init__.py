@@ -1,0 +1,5 @@
+"""Utilities shared by sklecg estimators."""
+
+from sklecg.utils.validation import check_signals, is_variable_length, signal_lengths
+
+__all__ = ["check_signals", "is_variable_length", "signal_lengths"]
