@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 import pytest
 import torch
 
@@ -55,3 +56,86 @@ def sklecg_data_home(tmp_path_factory) -> Path:
         Path(env).mkdir(parents=True, exist_ok=True)
         return Path(env)
     return tmp_path_factory.mktemp("sklecg_data")
+
+
+# --- real PhysioNet data sets (session-scoped: parsed once per test run) ----
+# Treat them as read-only: every test of the session shares these objects.
+
+
+def _stratified_subset(dataset, n_samples: int, per_item: tuple[str, ...]):
+    """Seeded stratified subset of a fetcher Bunch (per-item fields indexed)."""
+    from sklearn.model_selection import train_test_split
+    from sklearn.utils import Bunch
+
+    index, _ = train_test_split(
+        np.arange(len(dataset.target)),
+        train_size=n_samples,
+        stratify=dataset.target,
+        random_state=0,
+    )
+    index = np.sort(index)
+    subset = Bunch(**dataset)
+    for key in per_item:
+        value = dataset[key]
+        subset[key] = (
+            [value[i] for i in index] if isinstance(value, list) else value[index]
+        )
+    return subset
+
+
+@pytest.fixture(scope="session")
+def cinc2017(physionet_mirror, sklecg_data_home):
+    """The full CinC 2017 mirror: ``fetch_cinc2017()`` Bunch (7,000 records)."""
+    from sklecg.datasets import fetch_cinc2017
+
+    return fetch_cinc2017(
+        data_home=sklecg_data_home, mirror=physionet_mirror, verbose=False
+    )
+
+
+@pytest.fixture(scope="session")
+def cinc2017_small(cinc2017):
+    """300 CinC 2017 records, stratified by label (seed 0): same Bunch keys.
+
+    ``data`` is a list of 1-D float32 arrays (300 Hz, mV), ``target`` the
+    label strings; ``record_names`` and ``lengths`` follow the subset.
+    """
+    return _stratified_subset(
+        cinc2017, 300, ("data", "target", "record_names", "lengths")
+    )
+
+
+@pytest.fixture(scope="session")
+def mitbih(physionet_mirror, sklecg_data_home):
+    """The 48 raw MIT-BIH records: ``fetch_mitbih()`` Bunch."""
+    from sklecg.datasets import fetch_mitbih
+
+    return fetch_mitbih(
+        data_home=sklecg_data_home, mirror=physionet_mirror, verbose=False
+    )
+
+
+@pytest.fixture(scope="session")
+def mitbih_beats(physionet_mirror, sklecg_data_home):
+    """All MIT-BIH beats, Kaggle layout: ``fetch_mitbih_beats()`` Bunch.
+
+    ``data`` (n, 187) float32 in [0, 1] at 125 Hz, ``target`` int 0..4
+    (``target_names`` N S V F Q), ``groups`` record numbers, ``rr`` (n, 3)
+    RR features in seconds (``rr_feature_names``).
+    """
+    from sklecg.datasets import fetch_mitbih_beats
+
+    return fetch_mitbih_beats(
+        data_home=sklecg_data_home, mirror=physionet_mirror, verbose=False
+    )
+
+
+@pytest.fixture(scope="session")
+def mitbih_beats_small(mitbih_beats):
+    """3,000 MIT-BIH beats stratified by class (seed 0), with their groups
+    and RR features: same Bunch keys as ``mitbih_beats``."""
+    return _stratified_subset(
+        mitbih_beats,
+        3000,
+        ("data", "target", "groups", "rr", "symbols", "beat_samples"),
+    )

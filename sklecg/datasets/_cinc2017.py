@@ -1,0 +1,200 @@
+"""PhysioNet/Computing in Cardiology Challenge 2017 training records."""
+
+from __future__ import annotations
+
+import io
+import os
+import posixpath
+import zipfile
+
+import numpy as np
+import scipy.io
+from sklearn.utils import Bunch
+
+from sklecg.datasets._base import (
+    cached_build,
+    get_data_home,
+    load_descr,
+    open_archive,
+    progress,
+)
+from sklecg.datasets._wfdb_header import parse_header
+
+__all__ = ["fetch_cinc2017"]
+
+ARCHIVE = "training2017.zip"
+URL = "https://physionet.org/files/challenge-2017/1.0.0/training2017.zip"
+TARGET_NAMES = ("N", "A", "O", "~")
+FS = 300
+_CACHE_VERSION = 1
+
+
+def _members_by_name(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    return {
+        posixpath.basename(info.filename): info
+        for info in archive.infolist()
+        if not info.is_dir()
+    }
+
+
+def _read_reference(archive: zipfile.ZipFile, members: dict) -> tuple[list, list]:
+    if "REFERENCE.csv" not in members:
+        raise OSError(
+            f"{archive.filename} has no REFERENCE.csv; expected the PhysioNet "
+            f"{ARCHIVE} layout (training2017/REFERENCE.csv, AXXXXX.mat, AXXXXX.hea)."
+        )
+    text = archive.read(members["REFERENCE.csv"]).decode("utf-8")
+    names, labels = [], []
+    for line_no, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        record, _, label = line.strip().partition(",")
+        if label not in TARGET_NAMES:
+            raise ValueError(
+                f"REFERENCE.csv line {line_no}: record {record} has the unknown "
+                f"label {label!r}; expected one of {list(TARGET_NAMES)}."
+            )
+        names.append(record)
+        labels.append(label)
+    return names, labels
+
+
+def _read_record(archive: zipfile.ZipFile, members: dict, record: str) -> np.ndarray:
+    for ext in (".hea", ".mat"):
+        if record + ext not in members:
+            raise OSError(
+                f"{archive.filename} lacks {record}{ext}, listed in REFERENCE.csv."
+            )
+    header = parse_header(
+        archive.read(members[record + ".hea"]).decode("ascii"), record
+    )
+    mat = scipy.io.loadmat(io.BytesIO(archive.read(members[record + ".mat"])))
+    val = np.asarray(mat["val"]).ravel()
+    if header.n_samples and val.size != header.n_samples:
+        raise ValueError(
+            f"record {record}: {record}.mat holds {val.size} samples but its "
+            f"header announces {header.n_samples}."
+        )
+    scale = np.float32(header.to_mv[0] / header.gains[0])
+    return (val.astype(np.float32) - np.float32(header.baselines[0])) * scale
+
+
+def _build(zip_path, verbose: bool) -> dict:
+    with open_archive(zip_path) as archive:
+        members = _members_by_name(archive)
+        names, labels = _read_reference(archive, members)
+        signals = [
+            _read_record(archive, members, name)
+            for name in progress(names, len(names), f"parsing {ARCHIVE}", verbose)
+        ]
+    lengths = np.array([s.size for s in signals], dtype=np.int64)
+    return {
+        "signals": np.concatenate(signals) if signals else np.zeros(0, np.float32),
+        "lengths": lengths,
+        "record_names": np.array(names, dtype=str),
+        "target": np.array(labels, dtype="<U1"),
+    }
+
+
+def fetch_cinc2017(
+    *,
+    data_home: str | os.PathLike | None = None,
+    download_if_missing: bool = True,
+    return_X_y: bool = False,
+    mirror: str | os.PathLike | None = None,
+    verbose: bool = True,
+) -> Bunch | tuple[list, np.ndarray]:
+    """Load the PhysioNet/CinC Challenge 2017 single-lead ECG records.
+
+    Short single-lead ECGs (9 s to 61 s at 300 Hz) labelled normal rhythm
+    (``"N"``), atrial fibrillation (``"A"``), other rhythm (``"O"``) or too
+    noisy (``"~"``). The first call reads ``training2017.zip`` (from
+    ``mirror``, else ``SKLECG_PHYSIONET_MIRROR``, else ``data_home``, else
+    PhysioNet), scales each record to mV with the gain in its own header and
+    caches the result in ``data_home``; later calls load the cache.
+
+    Read more in ``fetch_cinc2017().DESCR``.
+
+    Parameters
+    ----------
+    data_home : str or path-like, default=None
+        Folder for downloads and caches; default ``SKLECG_DATA`` or
+        ``~/sklecg_data``.
+    download_if_missing : bool, default=True
+        If False, raise ``FileNotFoundError`` instead of downloading.
+    return_X_y : bool, default=False
+        If True, return ``(data, target)`` instead of a Bunch.
+    mirror : str or path-like, default=None
+        Local folder or base URL holding ``training2017.zip``; default the
+        ``SKLECG_PHYSIONET_MIRROR`` environment variable, else PhysioNet.
+    verbose : bool, default=True
+        Log progress of download and first parse to stderr.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        Dictionary-like object with attributes:
+
+        data : list of ndarray of shape (n_timesteps,), dtype float32
+            One signal per record, in mV (variable length).
+        target : ndarray of shape (n_records,), dtype str
+            Labels ``"N"``, ``"A"``, ``"O"`` or ``"~"`` from ``REFERENCE.csv``.
+        target_names : ndarray of str
+            ``["N", "A", "O", "~"]``.
+        record_names : ndarray of str
+            Record names (``"A00001"``, ...), in ``REFERENCE.csv`` order.
+        lengths : ndarray of int
+            Number of samples of each record.
+        fs : int
+            Sampling frequency, 300 Hz.
+        units : str
+            ``"mV"``.
+        DESCR : str
+            Description of the data set.
+
+    (data, target) : tuple if ``return_X_y`` is True
+
+    Raises
+    ------
+    FileNotFoundError
+        If the zip is missing and ``download_if_missing=False``; the message
+        names the file and ``SKLECG_PHYSIONET_MIRROR``.
+    OSError
+        If the zip is corrupt or truncated.
+    ValueError
+        If ``REFERENCE.csv`` holds an unknown label (naming the record).
+
+    Examples
+    --------
+    >>> from sklecg.datasets import fetch_cinc2017
+    >>> cinc = fetch_cinc2017()  # doctest: +SKIP
+    >>> len(cinc.data), cinc.fs, cinc.target[:3]  # doctest: +SKIP
+    (7000, 300, array(['N', 'N', 'N'], dtype='<U1'))
+    """
+    home = get_data_home(data_home)
+    cache_dir = home / "cinc2017"
+    cache_dir.mkdir(exist_ok=True)
+    arrays = cached_build(
+        cache_dir / "training2017.npz",
+        _CACHE_VERSION,
+        {"filename": ARCHIVE, "url": URL, "data_home": home},
+        mirror,
+        download_if_missing,
+        verbose,
+        lambda path, _fingerprint: _build(path, verbose),
+    )
+    lengths = arrays["lengths"]
+    data = np.split(arrays["signals"], np.cumsum(lengths)[:-1]) if lengths.size else []
+    target = arrays["target"]
+    if return_X_y:
+        return data, target
+    return Bunch(
+        data=data,
+        target=target,
+        target_names=np.array(TARGET_NAMES),
+        record_names=arrays["record_names"],
+        lengths=lengths,
+        fs=FS,
+        units="mV",
+        DESCR=load_descr("cinc2017"),
+    )

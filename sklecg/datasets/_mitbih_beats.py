@@ -1,0 +1,243 @@
+"""MIT-BIH heartbeats cut the way the Kaggle "ECG Heartbeat Categorization"
+set was (Kachuee et al., 2018), with AAMI classes and RR-interval features."""
+
+from __future__ import annotations
+
+import os
+from fractions import Fraction
+from numbers import Integral
+
+import numpy as np
+from scipy.signal import resample_poly
+from sklearn.utils import Bunch
+
+from sklecg.datasets._base import cached_build, get_data_home, load_descr, progress
+from sklecg.datasets._mitbih import ARCHIVE, FS, URL, load_mitbih_arrays
+
+__all__ = ["fetch_mitbih_beats", "AAMI_CLASSES"]
+
+#: AAMI EC57 class of each MIT-BIH beat symbol; other symbols are not beats.
+AAMI_CLASSES = {
+    "N": "NLRej",
+    "S": "AaJS",
+    "V": "VE",
+    "F": "F",
+    "Q": "/fQ",
+}
+TARGET_NAMES = tuple(AAMI_CLASSES)
+RR_FEATURE_NAMES = ("pre_rr", "post_rr", "local_rr")
+_WINDOW_S = 10
+_CACHE_VERSION = 1
+_CODE_OF_SYMBOL = {
+    sym: code for code, syms in enumerate(AAMI_CLASSES.values()) for sym in syms
+}
+_BEAT_SYMBOLS = np.array(sorted(_CODE_OF_SYMBOL))
+_BEAT_CODES = np.array([_CODE_OF_SYMBOL[s] for s in _BEAT_SYMBOLS], dtype=np.int64)
+
+
+def _window_stats(beat_samples: np.ndarray, rr: np.ndarray) -> tuple:
+    """Median and mean RR (s) of each beat's 10-second window.
+
+    ``rr[i]`` is the interval ending at beat ``i + 1``; a window without any
+    interval falls back to the record's median.
+    """
+    window = beat_samples // (_WINDOW_S * FS)
+    rr_window = window[1:]
+    ids, starts = np.unique(rr_window, return_index=True)
+    chunks = np.split(rr, starts[1:])
+    medians = np.array([np.median(c) for c in chunks])
+    means = np.array([c.mean() for c in chunks])
+    pos = np.clip(np.searchsorted(ids, window), 0, ids.size - 1)
+    found = ids[pos] == window
+    median_rr = np.where(found, medians[pos], np.median(rr))
+    mean_rr = np.where(found, means[pos], rr.mean())
+    return median_rr, mean_rr
+
+
+def _segment(
+    signal: np.ndarray, starts: np.ndarray, spans: np.ndarray, length: int
+) -> np.ndarray:
+    """Cut ``signal[start:start+span]``, min-max scale it, zero-pad to length."""
+    steps = np.arange(length)
+    index = starts[:, None] + steps
+    valid = (steps < spans[:, None]) & (index < signal.size)
+    segments = signal[np.minimum(index, signal.size - 1)]
+    low = np.where(valid, segments, np.inf).min(axis=1, keepdims=True)
+    high = np.where(valid, segments, -np.inf).max(axis=1, keepdims=True)
+    scale = np.where(high > low, high - low, 1.0)
+    return np.where(valid, (segments - low) / scale, 0.0).astype(np.float32)
+
+
+def _record_beats(
+    signal: np.ndarray,
+    samples: np.ndarray,
+    symbols: np.ndarray,
+    fs: int,
+    length: int,
+) -> dict:
+    """All beats of one record except its first and last (they lack an RR)."""
+    is_beat = np.isin(symbols, _BEAT_SYMBOLS)
+    samples, symbols = samples[is_beat], symbols[is_beat]
+    rr = np.diff(samples) / FS
+    median_rr, mean_rr = _window_stats(samples, rr)
+    inner = slice(1, -1)
+    ratio = Fraction(fs, FS)
+    resampled = resample_poly(
+        signal.astype(np.float64), ratio.numerator, ratio.denominator
+    )
+    starts = np.round(samples[inner] * fs / FS).astype(np.int64)
+    spans = np.clip(np.round(1.2 * median_rr[inner] * fs), 1, length).astype(np.int64)
+    return {
+        "data": _segment(resampled, starts, spans, length),
+        "target": _BEAT_CODES[np.searchsorted(_BEAT_SYMBOLS, symbols[inner])],
+        "symbols": symbols[inner],
+        "beat_samples": samples[inner],
+        "rr": np.column_stack([rr[:-1], rr[1:], mean_rr[inner]]).astype(np.float32),
+    }
+
+
+def _build(raw: dict, fs: int, length: int, verbose: bool) -> dict:
+    offsets = raw["ann_offsets"]
+    parts, groups = [], []
+    names = raw["record_names"]
+    for i in progress(range(names.size), names.size, "cutting MIT-BIH beats", verbose):
+        leads = list(raw["lead_names"][i])
+        lead = leads.index("MLII") if "MLII" in leads else 0
+        part = _record_beats(
+            raw["signals"][i, lead],
+            raw["ann_samples"][offsets[i] : offsets[i + 1]],
+            raw["ann_symbols"][offsets[i] : offsets[i + 1]],
+            fs,
+            length,
+        )
+        parts.append(part)
+        groups.append(np.full(part["target"].size, int(names[i]), dtype=np.int64))
+    arrays = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+    arrays["groups"] = np.concatenate(groups)
+    return arrays
+
+
+def _check_positive_int(value, name: str, example: int) -> None:
+    if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
+        raise ValueError(
+            f"{name} must be a positive integer; got {value!r}. "
+            f"Pass e.g. {name}={example}."
+        )
+
+
+def fetch_mitbih_beats(
+    *,
+    fs: int = 125,
+    length: int = 187,
+    data_home: str | os.PathLike | None = None,
+    download_if_missing: bool = True,
+    return_X_y: bool = False,
+    mirror: str | os.PathLike | None = None,
+    verbose: bool = True,
+) -> Bunch | tuple[np.ndarray, np.ndarray]:
+    """Load MIT-BIH heartbeats segmented as in the Kaggle heartbeat data set.
+
+    Follows Kachuee et al. (2018), on the reference beat annotations: lead
+    MLII (the first lead for records 102 and 104, which lack it) is resampled
+    from 360 Hz to ``fs`` (polyphase filter); each annotated beat gives one
+    segment that starts at its R peak and spans 1.2 times the median RR
+    interval of its 10-second window, min-max scaled to [0, 1] over that span
+    and zero-padded or truncated to ``length`` samples. Beats are labelled
+    with the AAMI EC57 classes N (N L R e j), S (A a J S), V (V E), F (F) and
+    Q (/ f Q); other annotation symbols are not beats. The first and last
+    beat of each record are dropped so that every beat has a previous and a
+    next RR interval. The result is cached per ``(fs, length)``.
+
+    Read more in ``fetch_mitbih_beats().DESCR``.
+
+    Parameters
+    ----------
+    fs : int, default=125
+        Sampling frequency of the segments, in Hz.
+    length : int, default=187
+        Samples per segment.
+    data_home : str or path-like, default=None
+        Folder for downloads and caches; default ``SKLECG_DATA`` or
+        ``~/sklecg_data``.
+    download_if_missing : bool, default=True
+        If False, raise ``FileNotFoundError`` instead of downloading.
+    return_X_y : bool, default=False
+        If True, return ``(data, target)`` instead of a Bunch.
+    mirror : str or path-like, default=None
+        Local folder or base URL holding the MIT-BIH zip; default the
+        ``SKLECG_PHYSIONET_MIRROR`` environment variable, else PhysioNet.
+    verbose : bool, default=True
+        Log progress of download, extraction and first parse to stderr.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        Dictionary-like object with attributes:
+
+        data : ndarray of shape (n_beats, length), dtype float32
+            Beat segments in [0, 1].
+        target : ndarray of shape (n_beats,), dtype int64
+            AAMI class code 0..4, as in the Kaggle CSV label column.
+        target_names : ndarray of str
+            ``["N", "S", "V", "F", "Q"]``: the name of each code.
+        groups : ndarray of shape (n_beats,), dtype int64
+            Record number (100 ... 234), for patient-wise splits.
+        rr : ndarray of shape (n_beats, 3), dtype float32
+            Previous RR, next RR and mean RR of the beat's 10-second window,
+            in seconds.
+        rr_feature_names : ndarray of str
+            ``["pre_rr", "post_rr", "local_rr"]``.
+        symbols : ndarray of str
+            Original MIT-BIH annotation symbol of each beat.
+        beat_samples : ndarray of int
+            R-peak position in its record, in 360 Hz samples.
+        fs : int
+            Sampling frequency of the segments.
+        DESCR : str
+            Description of the data set.
+
+    (data, target) : tuple if ``return_X_y`` is True
+
+    Raises
+    ------
+    ValueError
+        If ``fs`` or ``length`` is not a positive integer.
+    FileNotFoundError
+        If the zip is missing and ``download_if_missing=False``; the message
+        names the file and ``SKLECG_PHYSIONET_MIRROR``.
+
+    Examples
+    --------
+    >>> from sklecg.datasets import fetch_mitbih_beats
+    >>> beats = fetch_mitbih_beats()  # doctest: +SKIP
+    >>> beats.data.shape, beats.target_names  # doctest: +SKIP
+    ((109350, 187), array(['N', 'S', 'V', 'F', 'Q'], dtype='<U1'))
+    """
+    _check_positive_int(fs, "fs", 125)
+    _check_positive_int(length, "length", 187)
+    home = get_data_home(data_home)
+    cache_dir = home / "mitbih"
+    cache_dir.mkdir(exist_ok=True)
+
+    def build(_path, _fingerprint):
+        raw = load_mitbih_arrays(home, download_if_missing, mirror, verbose)
+        return _build(raw, fs, length, verbose)
+
+    arrays = cached_build(
+        cache_dir / f"beats_fs{fs}_length{length}.npz",
+        _CACHE_VERSION,
+        {"filename": ARCHIVE, "url": URL, "data_home": home},
+        mirror,
+        download_if_missing,
+        verbose,
+        build,
+    )
+    if return_X_y:
+        return arrays["data"], arrays["target"]
+    return Bunch(
+        **arrays,
+        target_names=np.array(TARGET_NAMES),
+        rr_feature_names=np.array(RR_FEATURE_NAMES),
+        fs=fs,
+        DESCR=load_descr("mitbih_beats"),
+    )
