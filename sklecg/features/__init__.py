@@ -1,0 +1,5 @@
+"""Feature extraction from ECG signals."""
+
+from sklecg.features._stft import STFTFeatures
+
+__all__ = ["STFTFeatures"]

@@ -1,0 +1,167 @@
+"""Shared machinery of the sklecg signal transformers.
+
+:class:`SignalTransformer` validates signals with
+:func:`sklecg.utils.validation.check_signals`, records what it saw at ``fit``
+(``n_leads_``, and ``n_features_in_`` for 2-D input) and names the columns of
+2-D outputs. :func:`iter_length_groups` walks variable-length signals in
+equal-length blocks so that the per-block work is vectorised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from sklecg.utils.validation import check_signals
+
+__all__ = ["SignalTransformer", "iter_length_groups", "n_leads_of"]
+
+# scikit-learn checks that fail because of the wording or the design of
+# ``check_signals`` (shared by every signal transformer), with the reason.
+CHECK_SIGNALS_EXPECTED_FAILURES = {
+    "check_complex_data": (
+        "check_signals raises TypeError('X is complex; pass real-valued "
+        "signals.') where sklearn expects ValueError('Complex data not "
+        "supported')"
+    ),
+    "check_dtype_object": (
+        "an object array is read as a variable-length list of signals "
+        "(DESIGN.md), so a 2-D object array of numbers is rejected"
+    ),
+    "check_estimators_empty_data_messages": (
+        "check_signals words the empty-signal error its own way ('X has a "
+        "signal of 0 samples but at least 1 are needed ...')"
+    ),
+    "check_fit2d_predict1d": (
+        "check_signals words the 1-D input error its own way ('For a single "
+        "signal use x.reshape(1, -1)'), not 'Reshape your data'"
+    ),
+}
+
+
+def n_leads_of(signals) -> int:
+    """Number of leads of validated signals (1 for 2-D arrays / 1-D items)."""
+    first = signals[0]
+    return 1 if first.ndim == 1 else first.shape[0]
+
+
+def iter_length_groups(
+    signals, max_block: int = 512
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Yield ``(indices, block)`` with ``block`` a stack of equal-length signals.
+
+    Parameters
+    ----------
+    signals : ndarray or list of ndarray
+        Signals as returned by :func:`~sklecg.utils.validation.check_signals`.
+    max_block : int, default=512
+        Largest number of signals stacked at once, which bounds the extra
+        memory of a block.
+
+    Yields
+    ------
+    indices : ndarray of int
+        Positions of the block's signals in ``signals``.
+    block : ndarray of shape (len(indices), [n_leads,] n_timesteps)
+        The signals, stacked (a view for fixed-length input).
+    """
+    if isinstance(signals, np.ndarray):
+        for start in range(0, signals.shape[0], max_block):
+            stop = min(start + max_block, signals.shape[0])
+            yield np.arange(start, stop), signals[start:stop]
+        return
+    lengths = np.array([s.shape[-1] for s in signals])
+    for length in np.unique(lengths):
+        members = np.flatnonzero(lengths == length)
+        for start in range(0, members.size, max_block):
+            idx = members[start : start + max_block]
+            yield idx, np.stack([signals[i] for i in idx])
+
+
+class SignalTransformer(TransformerMixin, BaseEstimator):
+    """Base class: signal validation, fit bookkeeping and output names.
+
+    Subclasses call :meth:`_check_input` in ``fit`` (``reset=True``) and in
+    ``transform`` (``reset=False``, which checks the number of leads), and
+    set ``_n_features_out`` in ``fit`` to the width of a 2-D output, or to
+    None when the output is not 2-D.
+    """
+
+    _feature_prefix = "x"
+    #: True for transformers that learn nothing: ``transform`` works unfitted.
+    _stateless = False
+
+    def _check_input(self, X, *, reset: bool, **kwargs):
+        if sparse.issparse(X):
+            raise TypeError(
+                f"{type(self).__name__} got a sparse {type(X).__name__}; sparse "
+                "input is not supported. Pass signals as a dense array "
+                "(X.toarray()) or a list of arrays."
+            )
+        n_leads = None if reset else getattr(self, "n_leads_", None)
+        signals = check_signals(X, n_leads=n_leads, **kwargs)
+        if reset:
+            self.n_leads_ = n_leads_of(signals)
+            if isinstance(signals, np.ndarray) and signals.ndim == 2:
+                self.n_features_in_ = signals.shape[1]
+            elif hasattr(self, "n_features_in_"):
+                del self.n_features_in_
+        return signals
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Names of the output columns, for 2-D outputs.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            ``"<prefix>0"``, ``"<prefix>1"``, ... (or the names given by the
+            subclass).
+
+        Raises
+        ------
+        ValueError
+            If the transformer was fitted on input for which it returns 3-D or
+            variable-length output.
+        """
+        check_is_fitted(self, "n_leads_")
+        if self._n_features_out is None:
+            raise ValueError(
+                f"{type(self).__name__} produces a 3-D or variable-length output "
+                "for the data it was fitted on, so its columns have no names; "
+                "get_feature_names_out is available for 2-D outputs only."
+            )
+        return np.asarray(self._output_names(), dtype=object)
+
+    def _output_names(self) -> list[str]:
+        return [f"{self._feature_prefix}{i}" for i in range(self._n_features_out)]
+
+    @property
+    def _expected_failed_checks(self) -> dict[str, str]:
+        """scikit-learn checks expected to fail, ``{check name: reason}``.
+
+        Pass ``expected_failed_checks=lambda est: est._expected_failed_checks``
+        to :func:`~sklearn.utils.estimator_checks.parametrize_with_checks`.
+        """
+        checks = dict(CHECK_SIGNALS_EXPECTED_FAILURES)
+        if self._stateless:
+            checks["check_n_features_in_after_fitting"] = (
+                f"{type(self).__name__} accepts any signal length at transform, "
+                "by design"
+            )
+        return checks
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        tags.input_tags.three_d_array = True
+        tags.requires_fit = not self._stateless
+        return tags

@@ -1,0 +1,127 @@
+"""SignalScaler: per-signal z-score or min-max scaling."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.utils._param_validation import StrOptions
+
+from sklecg.preprocessing._base import SignalTransformer, iter_length_groups
+
+__all__ = ["SignalScaler"]
+
+
+def _scale_block(x: np.ndarray, method: str) -> np.ndarray:
+    """Scale every row (last axis) of ``x``; flat rows become zeros."""
+    if method == "zscore":
+        offset = x.mean(axis=-1, keepdims=True)
+        spread = x.std(axis=-1, keepdims=True)
+    else:
+        offset = x.min(axis=-1, keepdims=True)
+        spread = x.max(axis=-1, keepdims=True) - offset
+    # A row is flat exactly when max == min; a non-flat row can still have a
+    # spread that underflows to 0 in float32, so both are guarded.
+    flat = np.ptp(x, axis=-1, keepdims=True) == 0
+    spread = np.where(flat | (spread == 0), np.float32(1), spread)
+    out = (x - offset) / spread
+    out[np.broadcast_to(flat, out.shape)] = 0.0
+    return out.astype(np.float32, copy=False)
+
+
+class SignalScaler(SignalTransformer):
+    """Scale every signal (and every lead) on its own.
+
+    Stateless: each signal is scaled with its own statistics, so ``fit``
+    learns nothing (it validates ``method`` and records the layout of ``X``)
+    and ``transform`` also works unfitted. For a scaling learnt over the
+    training set use :class:`sklearn.preprocessing.StandardScaler`.
+
+    Parameters
+    ----------
+    method : {"zscore", "minmax"}, default="zscore"
+        ``"zscore"``: subtract the signal's mean and divide by its standard
+        deviation. ``"minmax"``: map the signal's minimum to 0 and its
+        maximum to 1.
+
+    Attributes
+    ----------
+    n_leads_ : int
+        Number of leads of the signals seen in ``fit``; ``transform`` checks
+        the same number.
+    n_features_in_ : int
+        Number of timesteps of 2-D fixed-length input seen in ``fit`` (only
+        set for such input). ``transform`` accepts any length.
+
+    Notes
+    -----
+    Flat signals (all samples equal) have no spread to divide by: they are
+    mapped to zeros by both methods, never to NaN or infinity.
+
+    Input: a 2-D array ``(n, t)``, a 3-D array ``(n, n_leads, t)`` or a list
+    of 1-D / ``(n_leads, t_i)`` arrays; the output has the same layout, in
+    float32. Multi-lead signals are scaled lead by lead.
+
+    scikit-learn checks expected to fail (``_expected_failed_checks``):
+    ``check_n_features_in_after_fitting``, since the scaling is per signal
+    and any length is accepted at ``transform``; and the checks on the
+    wording of input errors listed in
+    ``sklecg.preprocessing._base.CHECK_SIGNALS_EXPECTED_FAILURES``
+    (``check_complex_data``, ``check_dtype_object``,
+    ``check_estimators_empty_data_messages``, ``check_fit2d_predict1d``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklecg.preprocessing import SignalScaler
+    >>> SignalScaler(method="minmax").fit_transform(np.array([[1.0, 2.0, 3.0]]))
+    array([[0. , 0.5, 1. ]], dtype=float32)
+    >>> SignalScaler().fit_transform(np.full((1, 4), 7.0))
+    array([[0., 0., 0., 0.]], dtype=float32)
+    """
+
+    _parameter_constraints: dict = {"method": [StrOptions({"zscore", "minmax"})]}
+    _stateless = True
+
+    def __init__(self, method: str = "zscore"):
+        self.method = method
+
+    def fit(self, X, y=None):
+        """Validate the parameters and record the layout of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, t) or (n, n_leads, t), or list of arrays
+            Signals.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : SignalScaler
+        """
+        self._validate_params()
+        self._check_input(X, reset=True)
+        self._n_features_out = getattr(self, "n_features_in_", None)
+        return self
+
+    def transform(self, X):
+        """Scale every signal.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, t) or (n, n_leads, t), or list of arrays
+            Signals with the number of leads seen in ``fit``.
+
+        Returns
+        -------
+        X_out : ndarray of float32 or list of ndarray of float32
+            Same layout as ``X``.
+        """
+        self._validate_params()
+        signals = self._check_input(X, reset=False)
+        if isinstance(signals, np.ndarray):
+            return _scale_block(signals, self.method)
+        out = [None] * len(signals)
+        for idx, block in iter_length_groups(signals):
+            for i, scaled in zip(idx, _scale_block(block, self.method)):
+                out[i] = scaled
+        return out
