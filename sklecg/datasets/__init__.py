@@ -12,6 +12,7 @@ from sklecg.datasets._base import clear_data_home, get_data_home
 from sklecg.datasets._cinc2017 import fetch_cinc2017
 from sklecg.datasets._mitbih import fetch_mitbih
 from sklecg.datasets._mitbih_beats import fetch_mitbih_beats
+from sklecg.datasets._synthetic import make_ecg_classification
 
 __all__ = [
     "clear_data_home",
@@ -19,4 +20,5 @@ __all__ = [
     "fetch_mitbih",
     "fetch_mitbih_beats",
     "get_data_home",
+    "make_ecg_classification",
 ]
