@@ -159,3 +159,34 @@ def test_transform_checks_the_leads_seen_in_fit():
     resampler = Resampler(length=4).fit(np.ones((2, 3, 10)))
     with pytest.raises(ValueError, match=r"has 2 lead\(s\) per signal but 3"):
         resampler.transform(np.ones((2, 2, 10)))
+
+
+@pytest.mark.realdata
+def test_cinc2017_records_to_9000_samples(cinc2017_small):
+    records = cinc2017_small.data
+    out = Resampler(length=9000).fit_transform(records)
+    assert out.shape == (len(records), 9000)
+    assert out.dtype == np.float32
+    lengths = np.array([len(r) for r in records])
+    assert {"short", "long", "exact"} <= {
+        "short" if n < 9000 else "long" if n > 9000 else "exact" for n in lengths
+    }
+    for record, resampled in zip(records, out):
+        n = len(record)
+        if n == 9000:
+            np.testing.assert_array_equal(resampled, record)
+        elif n > 9000:
+            start = (n - 9000) // 2
+            np.testing.assert_array_equal(resampled, record[start : start + 9000])
+        else:
+            expected = np.interp(np.linspace(0, n - 1, 9000), np.arange(n), record)
+            np.testing.assert_allclose(resampled, expected, atol=1e-5)
+
+
+@pytest.mark.realdata
+def test_mitbih_360_to_125_hz_matches_resample_poly(mitbih):
+    records = mitbih.data[:3, :, : 360 * 120]  # 2 minutes of 3 two-lead records
+    out = Resampler(fs=mitbih.fs, target_fs=125).fit_transform(records)
+    assert out.shape == (3, 2, 125 * 120)
+    expected = resample_poly(records.astype(np.float64), 25, 72, axis=-1)
+    np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-4)

@@ -91,3 +91,15 @@ def test_invalid_input_messages(X, error, message):
 def test_unknown_method():
     with pytest.raises(ValueError, match="'method' parameter"):
         SignalScaler(method="robust").fit(np.ones((2, 3)))
+
+
+@pytest.mark.realdata
+def test_cinc2017_records_zscored(cinc2017_small):
+    out = SignalScaler().fit_transform(cinc2017_small.data)
+    assert len(out) == len(cinc2017_small.data)
+    assert [len(x) for x in out] == list(cinc2017_small.lengths)
+    np.testing.assert_allclose([x.mean() for x in out], 0.0, atol=1e-4)
+    np.testing.assert_allclose([x.std() for x in out], 1.0, rtol=1e-3)
+    minmax = SignalScaler(method="minmax").fit_transform(cinc2017_small.data)
+    assert min(x.min() for x in minmax) == 0.0
+    assert max(x.max() for x in minmax) == 1.0

@@ -190,3 +190,19 @@ def test_transform_needs_the_fitted_length_and_leads():
 def test_invalid_parameters(params, message):
     with pytest.raises(ValueError, match=message):
         STFTFeatures(**params).fit(np.ones((2, 300)))
+
+
+@pytest.mark.realdata
+def test_cinc2017_spectrograms_match_scipy_per_record(cinc2017_small):
+    from sklecg.preprocessing import Resampler
+
+    X = Resampler(length=9000).fit_transform(cinc2017_small.data[:60])
+    stft_ = STFTFeatures(fs=cinc2017_small.fs, n_fft=256, hop_length=64)
+    out = stft_.fit_transform(X)
+    assert out.shape == (60, 129, 1 + (9000 - 256) // 64)
+    for record, spectrogram in zip(X, out):
+        _assert_close(spectrogram, np.abs(_scipy_stft(record, 300, 256, 64)[2]))
+    features = STFTFeatures(
+        fs=300, n_fft=256, hop_length=64, reduce="mean_freq"
+    ).fit_transform(X)
+    np.testing.assert_allclose(features, out.mean(axis=1), rtol=1e-5, atol=1e-7)
