@@ -1,0 +1,385 @@
+"""Piecewise-constant (window-mean) compression of fixed-length signals."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    check_is_fitted,
+    validate_data,
+)
+
+from sklecg.utils.validation import check_signals
+
+__all__ = [
+    "PiecewiseConstantCompressor",
+    "compression_error",
+    "reconstruct",
+    "segment_starts",
+]
+
+
+def segment_starts(n_timesteps: int, n_segments: int) -> np.ndarray:
+    """Return the first sample index of every compression window.
+
+    Window ``k`` covers samples ``[k * n // m, (k + 1) * n // m)`` for
+    ``n = n_timesteps`` and ``m = n_segments``: every window holds
+    ``floor(n / m)`` or ``ceil(n / m)`` samples and the longer ones are spread
+    evenly along the signal (Bresenham-style), so a length that is not a
+    multiple of the window needs no padding and loses no sample.
+
+    Parameters
+    ----------
+    n_timesteps : int
+        Length of the original signals.
+    n_segments : int
+        Number of windows, ``1 <= n_segments <= n_timesteps``.
+
+    Returns
+    -------
+    starts : ndarray of int64 of shape (n_segments,)
+
+    Examples
+    --------
+    >>> segment_starts(10, 4)
+    array([0, 2, 5, 7])
+    """
+    if not 1 <= n_segments <= n_timesteps:
+        raise ValueError(
+            f"n_segments must be between 1 and n_timesteps={n_timesteps}; got "
+            f"{n_segments}."
+        )
+    return np.arange(n_segments, dtype=np.int64) * n_timesteps // n_segments
+
+
+def _window_sizes(starts: np.ndarray, n_timesteps: int) -> np.ndarray:
+    return np.diff(starts, append=n_timesteps)
+
+
+def reconstruct(X_compressed: np.ndarray, n_timesteps: int) -> np.ndarray:
+    """Rebuild step signals of ``n_timesteps`` samples from window means.
+
+    Parameters
+    ----------
+    X_compressed : ndarray of shape (n_signals, n_segments) or \
+            (n_signals, n_leads, n_segments)
+        Window means, e.g. from :meth:`PiecewiseConstantCompressor.transform`
+        or :func:`load_compressed`.
+    n_timesteps : int
+        Length of the original signals.
+
+    Returns
+    -------
+    X_reconstructed : ndarray of float32 of shape (..., n_timesteps)
+        Every sample of a window holds the window's mean.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> reconstruct(np.array([[1.0, 3.0]]), 5)
+    array([[1., 1., 3., 3., 3.]], dtype=float32)
+    """
+    X_compressed = check_signals(
+        X_compressed, name="X_compressed", allow_variable_length=False
+    )
+    starts = segment_starts(n_timesteps, X_compressed.shape[-1])
+    segment_of_sample = np.repeat(
+        np.arange(starts.size), _window_sizes(starts, n_timesteps)
+    )
+    return np.take(X_compressed, segment_of_sample, axis=-1)
+
+
+def compression_error(X, X_reconstructed) -> dict[str, float]:
+    """Mean absolute and mean squared error of a reconstruction.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_signals, n_timesteps) or \
+            (n_signals, n_leads, n_timesteps)
+        Original signals.
+    X_reconstructed : array-like of the same shape
+        Reconstruction, e.g. from
+        :meth:`PiecewiseConstantCompressor.inverse_transform`.
+
+    Returns
+    -------
+    errors : dict
+        ``{"mae": float, "mse": float}``, averaged over every sample of every
+        signal (accumulated in float64).
+
+    Examples
+    --------
+    >>> compression_error([[0.0, 2.0]], [[1.0, 1.0]])
+    {'mae': 1.0, 'mse': 1.0}
+    """
+    X = check_signals(X, allow_variable_length=False)
+    X_reconstructed = check_signals(
+        X_reconstructed, name="X_reconstructed", allow_variable_length=False
+    )
+    if X.shape != X_reconstructed.shape:
+        raise ValueError(
+            f"X and X_reconstructed must have the same shape; got {X.shape} and "
+            f"{X_reconstructed.shape}. Pass the output of inverse_transform "
+            "(or of transform with output='reconstruction')."
+        )
+    diff = X.astype(np.float64) - X_reconstructed
+    return {"mae": float(np.mean(np.abs(diff))), "mse": float(np.mean(diff**2))}
+
+
+EXPECTED_FAILED_CHECKS = {
+    "check_complex_data": "check_signals words the complex-input error itself",
+    "check_dtype_object": "object arrays are variable-length signals in sklecg",
+    "check_estimators_empty_data_messages": "check_signals words the message",
+    "check_fit2d_predict1d": "check_signals words the 1-D input error itself",
+    "check_estimator_sparse_array": "sparse refused without the word 'sparse'",
+    "check_estimator_sparse_matrix": "sparse refused without the word 'sparse'",
+    "check_estimator_sparse_tag": "sparse refused without the word 'sparse'",
+}
+
+
+def _outputs_compressed(estimator) -> bool:
+    return estimator.output == "compressed"
+
+
+class PiecewiseConstantCompressor(TransformerMixin, BaseEstimator):
+    """Compress signals to the means of consecutive windows.
+
+    Each signal of ``n_timesteps`` samples is cut into ``n_segments``
+    contiguous windows (see :func:`segment_starts`: window sizes differ by at
+    most one sample, so any length works) and every window is replaced by its
+    mean. :meth:`transform` returns the window means and
+    :meth:`inverse_transform` the step reconstruction at the original length.
+    With ``output="reconstruction"``, :meth:`transform` returns the step
+    reconstruction directly, so a model placed after it in a pipeline is
+    trained and evaluated on compressed signals. The work is vectorised over
+    the batch (``np.add.reduceat`` on the time axis).
+
+    Parameters
+    ----------
+    ratio : float, default=0.25
+        Fraction of samples kept: ``n_segments = max(1, round(ratio *
+        n_timesteps))``. Ignored when ``n_segments`` is given.
+    n_segments : int or None, default=None
+        Number of windows per signal; overrides ``ratio``.
+    output : {"compressed", "reconstruction"}, default="compressed"
+        What :meth:`transform` returns.
+
+    Attributes
+    ----------
+    n_timesteps_ : int
+        Length of the signals seen during :meth:`fit`; :meth:`transform`
+        requires the same length.
+    n_segments_ : int
+        Number of windows per signal.
+    segment_starts_ : ndarray of int64 of shape (n_segments_,)
+        First sample of every window.
+    n_leads_ : int or None
+        Number of leads for 3-D input, None for 2-D input.
+    n_features_in_ : int
+        Number of timesteps; only set for 2-D input.
+    feature_names_in_ : ndarray of str
+        Column names of a DataFrame passed to :meth:`fit`.
+
+    See Also
+    --------
+    compression_error : MAE and MSE of a reconstruction.
+    save_compressed, load_compressed : compact binary files of window means.
+
+    Notes
+    -----
+    Input: a fixed-length float array ``(n_signals, n_timesteps)`` or
+    ``(n_signals, n_leads, n_timesteps)`` (variable-length lists are rejected
+    with a pointer to :class:`sklecg.preprocessing.Resampler`). Output is
+    float32 and keeps the lead axis. NaN/inf, wrong ``ndim``, a length other
+    than the fitted one, a different number of leads, or signals shorter than
+    ``n_segments`` (a window needs at least one sample) raise a
+    ``ValueError``. Integer, boolean and float16 input is converted to
+    float32.
+
+    ``sklearn.utils.estimator_checks.parametrize_with_checks`` passes except
+    for the checks listed in ``EXPECTED_FAILED_CHECKS`` (pass it as
+    ``expected_failed_checks``); all of them only compare error *messages*
+    or expect object arrays to be numbers, where
+    :func:`~sklecg.utils.validation.check_signals` words its errors for
+    signals (the errors are still raised):
+
+    - ``check_complex_data``, ``check_estimators_empty_data_messages``,
+      ``check_fit2d_predict1d``: the message differs from sklearn's
+      ``check_array`` wording;
+    - ``check_estimator_sparse_array``, ``check_estimator_sparse_matrix``,
+      ``check_estimator_sparse_tag``: sparse input is refused with a
+      ``TypeError`` that does not say "sparse";
+    - ``check_dtype_object``: object arrays mean variable-length signals in
+      sklecg, so a numeric object array is not converted.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0, 2.0, 4.0, 6.0, 8.0, 10.0]])
+    >>> compressor = PiecewiseConstantCompressor(ratio=0.5).fit(X)
+    >>> compressor.transform(X)
+    array([[1., 5., 9.]], dtype=float32)
+    >>> compressor.inverse_transform(compressor.transform(X))
+    array([[1., 1., 5., 5., 9., 9.]], dtype=float32)
+    >>> compressor.set_params(output="reconstruction").transform(X)
+    array([[1., 1., 5., 5., 9., 9.]], dtype=float32)
+    """
+
+    _parameter_constraints: dict = {
+        "ratio": [Interval(numbers.Real, 0, 1, closed="right")],
+        "n_segments": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "output": [StrOptions({"compressed", "reconstruction"})],
+    }
+
+    def __init__(self, ratio=0.25, n_segments=None, output="compressed"):
+        self.ratio = ratio
+        self.n_segments = n_segments
+        self.output = output
+
+    def fit(self, X, y=None):
+        """Learn the signal length and the window boundaries.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_signals, n_timesteps) or \
+                (n_signals, n_leads, n_timesteps)
+            Training signals.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : PiecewiseConstantCompressor
+        """
+        self._validate_params()
+        validate_data(self, X, skip_check_array=True, ensure_2d=False, reset=True)
+        min_length = self.n_segments or 1
+        X = check_signals(
+            X,
+            allow_variable_length=False,
+            min_length=min_length,
+            min_length_reason=f"one sample per compression window, "
+            f"n_segments={min_length}",
+        )
+        self.n_timesteps_ = X.shape[-1]
+        self.n_leads_ = X.shape[1] if X.ndim == 3 else None
+        if X.ndim == 2:
+            self.n_features_in_ = self.n_timesteps_
+        elif hasattr(self, "n_features_in_"):
+            del self.n_features_in_
+        self.n_segments_ = self.n_segments or max(
+            1, round(self.ratio * self.n_timesteps_)
+        )
+        self.segment_starts_ = segment_starts(self.n_timesteps_, self.n_segments_)
+        return self
+
+    def _check_signals(self, X) -> np.ndarray:
+        check_is_fitted(self)
+        validate_data(self, X, skip_check_array=True, ensure_2d=False, reset=False)
+        X = check_signals(X, allow_variable_length=False, n_leads=self.n_leads_ or 1)
+        expected_ndim = 2 if self.n_leads_ is None else 3
+        if X.ndim != expected_ndim:
+            raise ValueError(
+                f"X is {X.ndim}-D but {type(self).__name__} was fitted on "
+                f"{expected_ndim}-D signals; pass the same layout as in fit."
+            )
+        if X.shape[-1] != self.n_timesteps_:
+            raise ValueError(
+                f"X has {X.shape[-1]} features, but {type(self).__name__} is "
+                f"expecting {self.n_timesteps_} features as input (signals of "
+                f"{self.n_timesteps_} timesteps, the length seen during fit). "
+                "Resample the signals to that length or refit."
+            )
+        return X
+
+    def _compress(self, X: np.ndarray) -> np.ndarray:
+        sums = np.add.reduceat(X, self.segment_starts_, axis=-1)
+        sums /= _window_sizes(self.segment_starts_, self.n_timesteps_).astype(
+            np.float32
+        )
+        return sums
+
+    def transform(self, X) -> np.ndarray:
+        """Compress signals (or return their reconstruction).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_signals, n_timesteps_) or \
+                (n_signals, n_leads_, n_timesteps_)
+            Signals of the fitted length.
+
+        Returns
+        -------
+        X_out : ndarray of float32
+            Window means of shape ``(..., n_segments_)`` for
+            ``output="compressed"``, otherwise the step reconstruction of
+            shape ``(..., n_timesteps_)``.
+        """
+        compressed = self._compress(self._check_signals(X))
+        if self.output == "compressed":
+            return compressed
+        return reconstruct(compressed, self.n_timesteps_)
+
+    @available_if(_outputs_compressed)
+    def inverse_transform(self, X) -> np.ndarray:
+        """Rebuild step signals at the original length from window means.
+
+        Only available with ``output="compressed"`` (with
+        ``output="reconstruction"`` :meth:`transform` already returns it).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_signals, n_segments_) or \
+                (n_signals, n_leads_, n_segments_)
+            Window means from :meth:`transform`.
+
+        Returns
+        -------
+        X_reconstructed : ndarray of float32 of shape (..., n_timesteps_)
+        """
+        check_is_fitted(self)
+        X = check_signals(X, name="X_compressed", allow_variable_length=False)
+        if X.shape[-1] != self.n_segments_:
+            raise ValueError(
+                f"X_compressed has {X.shape[-1]} segments per signal but "
+                f"{type(self).__name__} was fitted with n_segments_="
+                f"{self.n_segments_}; pass the output of transform."
+            )
+        return reconstruct(X, self.n_timesteps_)
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Names of the output columns (2-D input only).
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input column names; defaults to ``feature_names_in_`` or
+            ``x0, x1, ...``.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str
+            The input names for ``output="reconstruction"``, otherwise
+            ``segment0, segment1, ...``.
+        """
+        check_is_fitted(self)
+        if self.n_leads_ is not None:
+            raise ValueError(
+                "get_feature_names_out is only defined for 2-D input; this "
+                f"{type(self).__name__} was fitted on 3-D signals."
+            )
+        names_in = _check_feature_names_in(self, input_features)
+        if self.output == "reconstruction":
+            return names_in
+        return np.asarray([f"segment{i}" for i in range(self.n_segments_)], object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        return tags
