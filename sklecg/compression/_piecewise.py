@@ -5,7 +5,6 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import (
@@ -14,6 +13,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from sklecg.preprocessing._base import SignalTransformer
 from sklecg.utils.validation import check_signals
 
 __all__ = [
@@ -131,22 +131,11 @@ def compression_error(X, X_reconstructed) -> dict[str, float]:
     return {"mae": float(np.mean(np.abs(diff))), "mse": float(np.mean(diff**2))}
 
 
-EXPECTED_FAILED_CHECKS = {
-    "check_complex_data": "check_signals words the complex-input error itself",
-    "check_dtype_object": "object arrays are variable-length signals in sklecg",
-    "check_estimators_empty_data_messages": "check_signals words the message",
-    "check_fit2d_predict1d": "check_signals words the 1-D input error itself",
-    "check_estimator_sparse_array": "sparse refused without the word 'sparse'",
-    "check_estimator_sparse_matrix": "sparse refused without the word 'sparse'",
-    "check_estimator_sparse_tag": "sparse refused without the word 'sparse'",
-}
-
-
 def _outputs_compressed(estimator) -> bool:
     return estimator.output == "compressed"
 
 
-class PiecewiseConstantCompressor(TransformerMixin, BaseEstimator):
+class PiecewiseConstantCompressor(SignalTransformer):
     """Compress signals to the means of consecutive windows.
 
     Each signal of ``n_timesteps`` samples is cut into ``n_segments``
@@ -178,8 +167,8 @@ class PiecewiseConstantCompressor(TransformerMixin, BaseEstimator):
         Number of windows per signal.
     segment_starts_ : ndarray of int64 of shape (n_segments_,)
         First sample of every window.
-    n_leads_ : int or None
-        Number of leads for 3-D input, None for 2-D input.
+    n_leads_ : int
+        Number of leads (1 for 2-D input).
     n_features_in_ : int
         Number of timesteps; only set for 2-D input.
     feature_names_in_ : ndarray of str
@@ -198,24 +187,18 @@ class PiecewiseConstantCompressor(TransformerMixin, BaseEstimator):
     float32 and keeps the lead axis. NaN/inf, wrong ``ndim``, a length other
     than the fitted one, a different number of leads, or signals shorter than
     ``n_segments`` (a window needs at least one sample) raise a
-    ``ValueError``. Integer, boolean and float16 input is converted to
-    float32.
+    ``ValueError``, sparse input a ``TypeError``. Integer, boolean and
+    float16 input is converted to float32.
 
     ``sklearn.utils.estimator_checks.parametrize_with_checks`` passes except
-    for the checks listed in ``EXPECTED_FAILED_CHECKS`` (pass it as
-    ``expected_failed_checks``); all of them only compare error *messages*
-    or expect object arrays to be numbers, where
-    :func:`~sklecg.utils.validation.check_signals` words its errors for
-    signals (the errors are still raised):
-
-    - ``check_complex_data``, ``check_estimators_empty_data_messages``,
-      ``check_fit2d_predict1d``: the message differs from sklearn's
-      ``check_array`` wording;
-    - ``check_estimator_sparse_array``, ``check_estimator_sparse_matrix``,
-      ``check_estimator_sparse_tag``: sparse input is refused with a
-      ``TypeError`` that does not say "sparse";
-    - ``check_dtype_object``: object arrays mean variable-length signals in
-      sklecg, so a numeric object array is not converted.
+    for the checks in ``_expected_failed_checks`` (pass
+    ``expected_failed_checks=lambda est: est._expected_failed_checks``): the
+    four checks of ``sklecg.preprocessing._base.CHECK_SIGNALS_EXPECTED_FAILURES``
+    (``check_complex_data``, ``check_dtype_object``,
+    ``check_estimators_empty_data_messages``, ``check_fit2d_predict1d``),
+    which expect sklearn's own error wording or object arrays read as
+    numbers, where :func:`~sklecg.utils.validation.check_signals` words its
+    errors for signals and reads object arrays as variable-length signals.
 
     Examples
     --------
@@ -230,6 +213,7 @@ class PiecewiseConstantCompressor(TransformerMixin, BaseEstimator):
     array([[1., 1., 5., 5., 9., 9.]], dtype=float32)
     """
 
+    _feature_prefix = "segment"
     _parameter_constraints: dict = {
         "ratio": [Interval(numbers.Real, 0, 1, closed="right")],
         "n_segments": [Interval(numbers.Integral, 1, None, closed="left"), None],
@@ -259,35 +243,31 @@ class PiecewiseConstantCompressor(TransformerMixin, BaseEstimator):
         self._validate_params()
         validate_data(self, X, skip_check_array=True, ensure_2d=False, reset=True)
         min_length = self.n_segments or 1
-        X = check_signals(
+        X = self._check_input(
             X,
+            reset=True,
             allow_variable_length=False,
             min_length=min_length,
             min_length_reason=f"one sample per compression window, "
             f"n_segments={min_length}",
         )
         self.n_timesteps_ = X.shape[-1]
-        self.n_leads_ = X.shape[1] if X.ndim == 3 else None
-        if X.ndim == 2:
-            self.n_features_in_ = self.n_timesteps_
-        elif hasattr(self, "n_features_in_"):
-            del self.n_features_in_
         self.n_segments_ = self.n_segments or max(
             1, round(self.ratio * self.n_timesteps_)
         )
         self.segment_starts_ = segment_starts(self.n_timesteps_, self.n_segments_)
         return self
 
+    @property
+    def _n_features_out(self) -> int | None:
+        if not hasattr(self, "n_features_in_"):
+            return None
+        return self.n_segments_ if self.output == "compressed" else self.n_timesteps_
+
     def _check_signals(self, X) -> np.ndarray:
         check_is_fitted(self)
         validate_data(self, X, skip_check_array=True, ensure_2d=False, reset=False)
-        X = check_signals(X, allow_variable_length=False, n_leads=self.n_leads_ or 1)
-        expected_ndim = 2 if self.n_leads_ is None else 3
-        if X.ndim != expected_ndim:
-            raise ValueError(
-                f"X is {X.ndim}-D but {type(self).__name__} was fitted on "
-                f"{expected_ndim}-D signals; pass the same layout as in fit."
-            )
+        X = self._check_input(X, reset=False, allow_variable_length=False)
         if X.shape[-1] != self.n_timesteps_:
             raise ValueError(
                 f"X has {X.shape[-1]} features, but {type(self).__name__} is "
@@ -367,19 +347,7 @@ class PiecewiseConstantCompressor(TransformerMixin, BaseEstimator):
             The input names for ``output="reconstruction"``, otherwise
             ``segment0, segment1, ...``.
         """
-        check_is_fitted(self)
-        if self.n_leads_ is not None:
-            raise ValueError(
-                "get_feature_names_out is only defined for 2-D input; this "
-                f"{type(self).__name__} was fitted on 3-D signals."
-            )
-        names_in = _check_feature_names_in(self, input_features)
+        names = super().get_feature_names_out()
         if self.output == "reconstruction":
-            return names_in
-        return np.asarray([f"segment{i}" for i in range(self.n_segments_)], object)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.three_d_array = True
-        tags.transformer_tags.preserves_dtype = ["float32"]
-        return tags
+            return _check_feature_names_in(self, input_features)
+        return names
