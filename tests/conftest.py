@@ -7,13 +7,17 @@ on it) and are skipped with a reason when ``../shared/data/physionet`` (or
 
 from __future__ import annotations
 
+import io
 import os
+import zipfile
 from pathlib import Path
 
 import matplotlib
 import numpy as np
 import pytest
+import scipy.io
 import torch
+import wfdb
 
 matplotlib.use("Agg")
 torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
@@ -139,3 +143,122 @@ def mitbih_beats_small(mitbih_beats):
         3000,
         ("data", "target", "groups", "rr", "symbols", "beat_samples"),
     )
+
+
+# --- small PhysioNet-layout zips for the fetcher tests -------------------------
+CINC_ZIP = "training2017.zip"
+MITBIH_ZIP = "mit-bih-arrhythmia-database-1.0.0.zip"
+
+
+def write_zip(path: Path, members: dict[str, bytes]) -> Path:
+    """Write ``members`` (name -> bytes) into the zip ``path``."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def fake_cinc2017_members(labels: str = "NAO~NAO~", gains=(1000, 500)) -> dict:
+    """Members of a tiny CinC-2017-layout zip: random int16 records whose
+    headers cycle through ``gains``, labelled with ``labels``."""
+    rng = np.random.default_rng(0)
+    members, reference = {}, []
+    for i, label in enumerate(labels, 1):
+        name = f"A{i:05d}"
+        val = rng.integers(-2000, 2000, (1, 2714 + 100 * i)).astype(np.int16)
+        buffer = io.BytesIO()
+        scipy.io.savemat(buffer, {"val": val}, format="4")
+        gain = gains[i % len(gains)]
+        members[f"training2017/{name}.mat"] = buffer.getvalue()
+        members[f"training2017/{name}.hea"] = (
+            f"{name} 1 300 {val.size} 05:05:05 1/05/2000\n"
+            f"{name}.mat 16+24 {gain}/mV 16 0 {val[0, 0]} 0 0 ECG\n"
+        ).encode()
+        reference.append(f"{name},{label}\n")
+    members["training2017/REFERENCE.csv"] = "".join(reference).encode()
+    members["training2017/RECORDS"] = "".join(
+        r.split(",")[0] + "\n" for r in reference
+    ).encode()
+    return members
+
+
+def fake_mitbih_members(tmp_dir: Path) -> dict:
+    """Members of a tiny MIT-BIH-layout zip: three 60-s two-lead records
+    (record 102 without MLII, as in the real database) with annotations."""
+    rng = np.random.default_rng(0)
+    members, names = {}, ("100", "101", "102")
+    for name in names:
+        leads = ["V5", "V2"] if name == "102" else ["MLII", "V1"]
+        beats = np.cumsum(rng.integers(250, 330, 75))
+        beats = beats[beats < 21600 - 10]
+        signal = rng.normal(0, 0.05, (21600, 2))
+        signal[beats] += (1.0, 0.4)
+        wfdb.wrsamp(
+            name,
+            fs=360,
+            units=["mV", "mV"],
+            sig_name=leads,
+            p_signal=signal,
+            fmt=["212", "212"],
+            adc_gain=[200, 200],
+            baseline=[1024, 1024],
+            write_dir=str(tmp_dir),
+        )
+        symbols = np.array(list("NNNVNANF/NLRQ~"))[np.arange(beats.size) % 14]
+        wfdb.wrann(
+            name, "atr", np.r_[1, beats], ["+", *symbols], write_dir=str(tmp_dir)
+        )
+        for ext in ("dat", "hea", "atr"):
+            members[f"mit-bih-arrhythmia-database-1.0.0/{name}.{ext}"] = (
+                tmp_dir / f"{name}.{ext}"
+            ).read_bytes()
+    members["mit-bih-arrhythmia-database-1.0.0/RECORDS"] = "\n".join(names).encode()
+    return members
+
+
+@pytest.fixture
+def fake_mirror(tmp_path) -> Path:
+    """A mirror folder with tiny fake CinC 2017 and MIT-BIH zips (no real
+    data needed): 8 CinC records, 3 MIT-BIH records."""
+    folder = tmp_path / "mirror"
+    folder.mkdir()
+    scratch = tmp_path / "wfdb"
+    scratch.mkdir()
+    write_zip(folder / CINC_ZIP, fake_cinc2017_members())
+    write_zip(folder / MITBIH_ZIP, fake_mitbih_members(scratch))
+    return folder
+
+
+def subset_zip(source: Path, target: Path, keep, text_filter) -> Path:
+    """Copy the members of zip ``source`` whose base name passes ``keep`` into
+    ``target``; text index files (REFERENCE.csv, RECORDS) are filtered line by
+    line with ``text_filter``."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
+        for info in src.infolist():
+            base = info.filename.rsplit("/", 1)[-1]
+            if base in ("REFERENCE.csv", "RECORDS"):
+                lines = src.read(info).decode().splitlines(keepends=True)
+                dst.writestr(info, "".join(filter(text_filter, lines)))
+            elif base and keep(base):
+                dst.writestr(info, src.read(info))
+    return target
+
+
+@pytest.fixture(scope="session")
+def real_subset_mirror(physionet_mirror, tmp_path_factory) -> Path:
+    """A mirror folder holding parts of the real zips: the first 300 CinC 2017
+    records listed in REFERENCE.csv and MIT-BIH records 100, 101 and 102."""
+    folder = tmp_path_factory.mktemp("real_subset_mirror")
+    with zipfile.ZipFile(physionet_mirror / CINC_ZIP) as archive:
+        reference = archive.read("training2017/REFERENCE.csv").decode().split()
+    chosen = {line.split(",")[0] for line in reference[:300]}
+
+    def cinc(name):
+        return name[:6] in chosen
+
+    def mitbih(name):
+        return name[:3] in ("100", "101", "102")
+
+    subset_zip(physionet_mirror / CINC_ZIP, folder / CINC_ZIP, cinc, cinc)
+    subset_zip(physionet_mirror / MITBIH_ZIP, folder / MITBIH_ZIP, mitbih, mitbih)
+    return folder

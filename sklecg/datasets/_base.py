@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import struct
 import sys
 import tempfile
 import time
@@ -47,6 +48,7 @@ __all__ = [
 MIRROR_ENV = "SKLECG_PHYSIONET_MIRROR"
 DATA_HOME_ENV = "SKLECG_DATA"
 _ARCHIVE_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError)
+_MMAP_MIN_BYTES = 1 << 20
 
 
 def get_data_home(data_home: str | os.PathLike | None = None) -> Path:
@@ -297,21 +299,57 @@ def save_cache(path: Path, version: int, fingerprint: str, **arrays) -> None:
             os.remove(tmp_name)
 
 
+def _memmap_member(path: Path, info: zipfile.ZipInfo) -> np.ndarray:
+    """Map an uncompressed ``.npy`` member of an ``.npz`` file copy-on-write.
+
+    Loading is then nearly free: pages are read when first touched, and
+    writes go to private memory, never to the file.
+    """
+    with open(path, "rb") as fh:
+        fh.seek(info.header_offset)
+        local = fh.read(30)
+        if local[:4] != b"PK\x03\x04":
+            raise ValueError(f"member {info.filename} has no local zip header")
+        name_len, extra_len = struct.unpack("<HH", local[26:30])
+        fh.seek(info.header_offset + 30 + name_len + extra_len)
+        major, _ = np.lib.format.read_magic(fh)
+        read_header = (
+            np.lib.format.read_array_header_1_0
+            if major == 1
+            else np.lib.format.read_array_header_2_0
+        )
+        shape, fortran_order, dtype = read_header(fh)
+        offset = fh.tell()
+    if fortran_order or dtype.hasobject:
+        raise ValueError(f"member {info.filename} cannot be memory-mapped")
+    return np.asarray(
+        np.memmap(path, dtype=dtype, mode="c", offset=offset, shape=shape)
+    )
+
+
 def load_cache(
     path: Path, version: int, fingerprint: str | None, verbose: bool
 ) -> dict | None:
     """Load a cache written by :func:`save_cache`, or None if unusable.
 
-    A missing, unreadable or corrupt file (the ``.npz`` members carry CRC-32
-    checks), another format version, or another source fingerprint all give
-    None so the caller rebuilds it. ``fingerprint=None`` (source zip not
-    available locally) accepts any source.
+    Large arrays are memory-mapped (copy-on-write), small ones read. A
+    missing, truncated or unreadable file, another format version, or
+    another source fingerprint all give None so the caller rebuilds it.
+    ``fingerprint=None`` (source zip not available locally) accepts any
+    source.
     """
     if not path.is_file():
         return None
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {key: npz[key] for key in npz.files}
+        arrays = {}
+        with zipfile.ZipFile(path) as archive, np.load(path) as npz:
+            for info in archive.infolist():
+                key = info.filename.removesuffix(".npy")
+                big = info.file_size >= _MMAP_MIN_BYTES
+                if big and info.compress_type == zipfile.ZIP_STORED:
+                    arrays[key] = _memmap_member(path, info)
+                else:
+                    arrays[key] = npz[key]
         found_version = int(arrays.pop("format_version"))
         found_fingerprint = str(arrays.pop("source_fingerprint"))
     except (OSError, ValueError, KeyError, *_ARCHIVE_ERRORS) as exc:
