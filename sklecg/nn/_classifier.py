@@ -9,7 +9,8 @@ import numpy as np
 import torch
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 from skorch import NeuralNet, NeuralNetClassifier
 from skorch.callbacks import EarlyStopping, EpochScoring, LRScheduler
 from skorch.dataset import ValidSplit
@@ -19,7 +20,7 @@ from torch.utils.data import Dataset
 
 from sklecg.nn._sampling import BalancedSampler, compute_class_weight
 from sklecg.nn._transfer import transfer_module
-from sklecg.utils.validation import check_signals
+from sklecg.utils.validation import check_signals, is_variable_length
 
 __all__ = ["ECGClassifier"]
 
@@ -46,6 +47,10 @@ def _encoded_accuracy(net, X, y) -> float:
 
 def _auto_device() -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def _is_auto(device) -> bool:
+    return isinstance(device, str) and device == "auto"
 
 
 class ECGClassifier(NeuralNetClassifier):
@@ -155,6 +160,18 @@ class ECGClassifier(NeuralNetClassifier):
     -----
     Grad-CAM and other inspection tools use :meth:`prepare_input` to build
     the exact tensor ``predict`` feeds to ``module_``.
+
+    scikit-learn's estimator checks pass (``tests/test_nn_classifier.py``)
+    except two, declared as expected failures:
+
+    * ``check_no_attributes_set_in_init``: skorch's ``NeuralNet.__init__``
+      sets ``history_``, ``initialized_`` and ``virtual_params_`` and stores
+      prefixed arguments (``module__...``, ``optimizer__weight_decay``) as
+      attributes. Fitted-ness is still reported honestly: an unfitted net
+      raises ``NotFittedError`` (skorch #1118).
+    * ``check_fit2d_1feature``: convolution and pooling layers need a
+      minimum signal length; a 1-sample signal is rejected with a message
+      naming that minimum rather than scikit-learn's "1 feature(s)" wording.
 
     Examples
     --------
@@ -268,7 +285,7 @@ class ECGClassifier(NeuralNetClassifier):
     def _on_device(self):
         """Resolve ``device="auto"`` for the duration of a call."""
         requested = self.device
-        if requested != "auto":
+        if not _is_auto(requested):
             yield
             return
         self.device = _auto_device()
@@ -291,7 +308,7 @@ class ECGClassifier(NeuralNetClassifier):
 
     def __setstate__(self, state):
         requested = state["device"]
-        if requested == "auto":
+        if _is_auto(requested):
             state["device"] = _auto_device()
         super().__setstate__(state)
         self.device = requested
@@ -303,6 +320,10 @@ class ECGClassifier(NeuralNetClassifier):
 
     def _check_X(self, X, *, reset: bool) -> np.ndarray:
         """Validate signals and add the channel axis (numpy float32)."""
+        if isinstance(X, np.ndarray) and X.ndim > 1 or not is_variable_length(X):
+            # sparse, complex, 1-D, empty and object-dtype arrays get
+            # scikit-learn's messages; NaN and ragged lists check_signals'
+            X = check_array(X, allow_nd=True, ensure_all_finite=False)
         signals = check_signals(X, allow_variable_length=False)
         if self._module_kind() == "spectrogram":
             if signals.ndim != 3:
@@ -334,6 +355,7 @@ class ECGClassifier(NeuralNetClassifier):
 
     def _check_y(self, y, n_samples: int, *, reset: bool) -> np.ndarray:
         y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
         if len(y) != n_samples:
             raise ValueError(
                 f"X and y have different numbers of samples: {n_samples} and {len(y)}."
@@ -342,7 +364,7 @@ class ECGClassifier(NeuralNetClassifier):
             encoder = LabelEncoder().fit(y)
             if len(encoder.classes_) < 2:
                 raise ValueError(
-                    "y has a single class "
+                    "y has only one class "
                     f"({encoder.classes_[0]!r}); a classifier needs at least 2."
                 )
             self.label_encoder_ = encoder
@@ -617,7 +639,8 @@ class ECGClassifier(NeuralNetClassifier):
         -------
         ndarray of shape (n_samples,)
         """
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]
 
     def embed(self, X) -> np.ndarray:
         """Penultimate-layer activations (the input of the output layer).
