@@ -150,9 +150,11 @@ CINC_ZIP = "training2017.zip"
 MITBIH_ZIP = "mit-bih-arrhythmia-database-1.0.0.zip"
 
 
-def write_zip(path: Path, members: dict[str, bytes]) -> Path:
+def write_zip(
+    path: Path, members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED
+) -> Path:
     """Write ``members`` (name -> bytes) into the zip ``path``."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(path, "w", compression) as archive:
         for name, data in members.items():
             archive.writestr(name, data)
     return path
