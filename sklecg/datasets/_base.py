@@ -49,6 +49,7 @@ MIRROR_ENV = "SKLECG_PHYSIONET_MIRROR"
 DATA_HOME_ENV = "SKLECG_DATA"
 _ARCHIVE_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError)
 _MMAP_MIN_BYTES = 1 << 20
+_STAMP = ".sklecg-source"
 
 
 def get_data_home(data_home: str | os.PathLike | None = None) -> Path:
@@ -134,9 +135,9 @@ def _is_url(location: str) -> bool:
     return "://" in location
 
 
-def _missing_message(filename: str, searched: list[str]) -> str:
+def _missing_message(filename: str, local: Path) -> str:
     return (
-        f"{filename} was not found (looked in: {', '.join(searched)}) and "
+        f"{filename} was not found (looked in {local}) and "
         "download_if_missing=False. Set the environment variable "
         f"{MIRROR_ENV} (or pass mirror=) to a folder or base URL holding "
         f"{filename}, or call again with download_if_missing=True to download "
@@ -180,7 +181,7 @@ def fetch_archive(
         return local
     source = f"{mirror.rstrip('/')}/{filename}" if mirror else url
     if not download_if_missing:
-        raise FileNotFoundError(_missing_message(filename, [str(local)]))
+        raise FileNotFoundError(_missing_message(filename, local))
     _download(source, local, verbose)
     return local
 
@@ -238,6 +239,12 @@ def archive_fingerprint(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _extracted_from(folder: Path) -> str | None:
+    """Fingerprint of the zip ``folder`` was extracted from, if complete."""
+    stamp = folder / _STAMP
+    return stamp.read_text() if stamp.is_file() else None
+
+
 def extract_archive(path: Path, target: Path, fingerprint: str, verbose: bool) -> Path:
     """Extract the zip ``path`` as folder ``target`` atomically.
 
@@ -246,8 +253,7 @@ def extract_archive(path: Path, target: Path, fingerprint: str, verbose: bool) -
     ``target`` from another source zip is replaced. Member paths that would
     leave the folder are refused.
     """
-    stamp = ".sklecg-source"
-    if (target / stamp).is_file() and (target / stamp).read_text() == fingerprint:
+    if _extracted_from(target) == fingerprint:
         return target
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
     try:
@@ -266,7 +272,9 @@ def extract_archive(path: Path, target: Path, fingerprint: str, verbose: bool) -
                 out.parent.mkdir(parents=True, exist_ok=True)
                 with archive.open(member) as src, open(out, "wb") as dst:
                     shutil.copyfileobj(src, dst)
-        (tmp / stamp).write_text(fingerprint)
+        (tmp / _STAMP).write_text(fingerprint)
+        if _extracted_from(target) == fingerprint:  # a concurrent call won
+            return target
         if target.exists():
             old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
             os.replace(target, old / "stale")
