@@ -109,13 +109,13 @@ def test_feature_names_spell_frames_and_frequencies(signals):
         STFTFeatures(n_fft=64).fit(signals).get_feature_names_out()
 
 
-@pytest.mark.parametrize("chunk_size", [1, 3, 7, 100])
-def test_chunking_does_not_change_the_result(signals, chunk_size):
+@pytest.mark.parametrize(
+    ("chunk_size", "n_jobs"), [(1, None), (3, 2), (7, None), (100, -1), (None, 2)]
+)
+def test_chunks_and_threads_do_not_change_the_result(signals, chunk_size, n_jobs):
     reference = STFTFeatures(n_fft=128, hop_length=64).fit_transform(signals)
-    out = STFTFeatures(n_fft=128, hop_length=64, chunk_size=chunk_size).fit_transform(
-        signals
-    )
-    np.testing.assert_array_equal(out, reference)
+    stft_ = STFTFeatures(n_fft=128, hop_length=64, chunk_size=chunk_size, n_jobs=n_jobs)
+    np.testing.assert_array_equal(stft_.fit_transform(signals), reference)
 
 
 def test_multi_lead(signals):

@@ -85,17 +85,81 @@ def iter_length_groups(
 class SignalTransformer(TransformerMixin, BaseEstimator):
     """Base class: signal validation, fit bookkeeping and output names.
 
-    Subclasses call :meth:`_check_input` in ``fit`` (``reset=True``) and in
-    ``transform`` (``reset=False``, which checks the number of leads), and
-    set ``_n_features_out`` in ``fit`` to the width of a 2-D output, or to
-    None when the output is not 2-D.
+    ``fit``, ``transform`` and ``fit_transform`` validate the signals once
+    with :func:`~sklecg.utils.validation.check_signals` (``transform`` also
+    checks the number of leads seen in ``fit``) and hand them to the
+    subclass hooks ``_fit(signals)`` and ``_transform(signals)``. ``_fit``
+    sets ``_n_features_out`` to the width of a 2-D output, or to None when
+    the output is not 2-D.
     """
 
     _feature_prefix = "x"
     #: True for transformers that learn nothing: ``transform`` works unfitted.
     _stateless = False
 
-    def _check_input(self, X, *, reset: bool, **kwargs):
+    def fit(self, X, y=None):
+        """Validate the parameters and the signals; record their layout.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, t) or (n, n_leads, t), or list of arrays
+            Signals (see the class docstring for what is accepted).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted transformer.
+        """
+        self._fit(self._check_input(X, reset=True))
+        return self
+
+    def transform(self, X):
+        """Transform the signals.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, t) or (n, n_leads, t), or list of arrays
+            Signals with the number of leads seen in ``fit``.
+
+        Returns
+        -------
+        X_out : ndarray of float32, or list of ndarray of float32
+            See the class docstring for the shape.
+        """
+        if not self._stateless:
+            check_is_fitted(self, "n_leads_")
+        return self._transform(self._check_input(X, reset=False))
+
+    def fit_transform(self, X, y=None, **fit_params):
+        """Fit to the signals and transform them, validating them once.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, t) or (n, n_leads, t), or list of arrays
+            Signals.
+        y : None
+            Ignored.
+        **fit_params : dict
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        X_out : ndarray of float32, or list of ndarray of float32
+            See the class docstring for the shape.
+        """
+        signals = self._check_input(X, reset=True)
+        self._fit(signals)
+        return self._transform(signals)
+
+    def _check_kwargs(self, reset: bool) -> dict:
+        """Extra arguments of ``check_signals`` at fit / transform time."""
+        return {}
+
+    def _check_input(self, X, *, reset: bool):
+        if reset or self._stateless:
+            self._validate_params()
         if sparse.issparse(X):
             raise TypeError(
                 f"{type(self).__name__} got a sparse {type(X).__name__}; sparse "
@@ -103,7 +167,7 @@ class SignalTransformer(TransformerMixin, BaseEstimator):
                 "(X.toarray()) or a list of arrays."
             )
         n_leads = None if reset else getattr(self, "n_leads_", None)
-        signals = check_signals(X, n_leads=n_leads, **kwargs)
+        signals = check_signals(X, n_leads=n_leads, **self._check_kwargs(reset))
         if reset:
             self.n_leads_ = n_leads_of(signals)
             if isinstance(signals, np.ndarray) and signals.ndim == 2:

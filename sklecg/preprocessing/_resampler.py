@@ -10,6 +10,7 @@ from scipy.signal import resample_poly
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from sklecg.preprocessing._base import SignalTransformer, iter_length_groups
+from sklecg.utils.validation import signal_lengths
 
 __all__ = ["Resampler"]
 
@@ -136,22 +137,8 @@ class Resampler(SignalTransformer):
         self.short = short
         self.long = long
 
-    def fit(self, X, y=None):
-        """Validate the parameters and record the number of leads.
-
-        Parameters
-        ----------
-        X : array-like of shape (n, t) or (n, n_leads, t), or list of arrays
-            Signals.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : Resampler
-        """
-        self.up_, self.down_ = self._check_params()
-        signals = self._check_input(X, reset=True)
+    def _fit(self, signals) -> None:
+        self.up_, self.down_ = self._ratio()
         self._n_features_out = None
         if signals[0].ndim == 1:
             if self.length is not None:
@@ -160,37 +147,29 @@ class Resampler(SignalTransformer):
                 self._n_features_out = self._output_length(
                     signals.shape[1], (self.up_, self.down_)
                 )
-        return self
 
-    def transform(self, X):
-        """Resample every signal.
-
-        Parameters
-        ----------
-        X : array-like of shape (n, t) or (n, n_leads, t), or list of arrays
-            Signals with the number of leads seen in ``fit``.
-
-        Returns
-        -------
-        X_out : ndarray of float32 of shape (n, length) or (n, n_leads, length)
-            A list of float32 arrays when ``length`` is None and the resampled
-            signals differ in length.
-        """
-        ratio = self._check_params()
-        signals = self._check_input(X, reset=False)
+    def _transform(self, signals):
+        ratio = self._ratio()
         if self.length is None and not isinstance(signals, np.ndarray):
             return [self._resample_block(s[np.newaxis], ratio)[0] for s in signals]
         out_len = self._output_length(signals[0].shape[-1], ratio)
         out = np.empty(
             (len(signals), *signals[0].shape[:-1], out_len), dtype=np.float32
         )
+        todo = np.arange(len(signals))
+        if not isinstance(signals, np.ndarray) and ratio[0] is None:
+            # signals that already have the target length are copied as is
+            done = signal_lengths(signals) == out_len
+            for i in np.flatnonzero(done):
+                out[i] = signals[i]
+            todo = np.flatnonzero(~done)
+            signals = [signals[i] for i in todo]
         for idx, block in iter_length_groups(signals):
-            out[idx] = self._resample_block(block, ratio)
+            out[todo[idx]] = self._resample_block(block, ratio)
         return out
 
-    def _check_params(self) -> tuple[int | None, int | None]:
-        """Validate the parameters; return the polyphase ``(up, down)``."""
-        self._validate_params()
+    def _ratio(self) -> tuple[int | None, int | None]:
+        """The polyphase ``(up, down)`` factors, or ``(None, None)``."""
         if (self.fs is None) != (self.target_fs is None):
             raise ValueError(
                 f"fs and target_fs must be given together; got fs={self.fs!r} "

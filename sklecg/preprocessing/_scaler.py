@@ -84,40 +84,10 @@ class SignalScaler(SignalTransformer):
     def __init__(self, method: str = "zscore"):
         self.method = method
 
-    def fit(self, X, y=None):
-        """Validate the parameters and record the layout of ``X``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n, t) or (n, n_leads, t), or list of arrays
-            Signals.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : SignalScaler
-        """
-        self._validate_params()
-        self._check_input(X, reset=True)
+    def _fit(self, signals) -> None:
         self._n_features_out = getattr(self, "n_features_in_", None)
-        return self
 
-    def transform(self, X):
-        """Scale every signal.
-
-        Parameters
-        ----------
-        X : array-like of shape (n, t) or (n, n_leads, t), or list of arrays
-            Signals with the number of leads seen in ``fit``.
-
-        Returns
-        -------
-        X_out : ndarray of float32 or list of ndarray of float32
-            Same layout as ``X``.
-        """
-        self._validate_params()
-        signals = self._check_input(X, reset=False)
+    def _transform(self, signals):
         if isinstance(signals, np.ndarray):
             return _scale_block(signals, self.method)
         out = [None] * len(signals)
