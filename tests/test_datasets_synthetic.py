@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from scipy.signal import find_peaks
 from sklearn.ensemble import RandomForestClassifier
+from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import cross_val_score
 
 from sklecg.datasets import make_ecg_classification
@@ -18,6 +19,16 @@ def _rr_intervals(x: np.ndarray, fs: float) -> np.ndarray:
         x, distance=int(0.3 * fs), prominence=0.5 * np.percentile(x, 99)
     )
     return np.diff(peaks) / fs
+
+
+def _median_rate_and_spread(X, y, label, fs):
+    """Median heart rate (bpm) and median RR coefficient of variation."""
+    rr = [_rr_intervals(x, fs) for x, t in zip(X, y) if t == label]
+    rr = [r for r in rr if r.size > 2]
+    return (
+        np.median([60 / np.median(r) for r in rr]),
+        np.median([np.std(r) / np.mean(r) for r in rr]),
+    )
 
 
 def _simple_features(x: np.ndarray, fs: float) -> np.ndarray:
@@ -128,9 +139,7 @@ def test_rhythms_have_the_documented_rates_and_irregularity():
     )
     rate, spread = {}, {}
     for label in "NAO":
-        rr = [_rr_intervals(x, fs) for x, t in zip(X, y) if t == label]
-        rate[label] = np.median([60 / np.median(r) for r in rr])
-        spread[label] = np.median([np.std(r) / np.mean(r) for r in rr])
+        rate[label], spread[label] = _median_rate_and_spread(X, y, label, fs)
     assert all(45 < r < 140 for r in rate.values())
     assert spread["A"] > 2 * spread["N"]
     assert spread["O"] > spread["N"]
@@ -171,3 +180,35 @@ def test_random_forest_learns_it_but_does_not_separate_it_perfectly():
 def test_bad_arguments_raise_a_clear_value_error(kwargs, match):
     with pytest.raises(ValueError, match=match):
         make_ecg_classification(**{"n_samples": 8, **kwargs})
+
+
+@pytest.mark.realdata
+def test_synthetic_records_resemble_real_cinc2017_records(cinc2017_small):
+    """Rates, amplitudes and irregularity match real records, and a forest
+    trained on synthetic records recognises real rhythms above chance."""
+    real = cinc2017_small
+    fs = float(real.fs)
+    X, y = make_ecg_classification(600, random_state=0, return_X_y=True)
+    rate, spread = {}, {}
+    for name, (signals, labels) in {
+        "real": (real.data, real.target),
+        "syn": (X, y),
+    }.items():
+        for label in "NA":
+            rate[name, label], spread[name, label] = _median_rate_and_spread(
+                signals, labels, label, fs
+            )
+    assert abs(rate["syn", "N"] - rate["real", "N"]) < 15
+    assert abs(rate["syn", "A"] - rate["real", "A"]) < 15
+    assert spread["real", "A"] > 1.5 * spread["real", "N"]
+    assert spread["syn", "A"] > 1.5 * spread["syn", "N"]
+
+    def amplitude(signals):
+        return np.median([np.percentile(np.abs(x - np.median(x)), 99) for x in signals])
+
+    assert 0.67 < amplitude(X) / amplitude(real.data) < 1.5
+
+    forest = RandomForestClassifier(n_estimators=200, random_state=0)
+    forest.fit([_simple_features(x, fs) for x in X], y)
+    predicted = forest.predict([_simple_features(x, fs) for x in real.data])
+    assert balanced_accuracy_score(real.target, predicted) > 0.35  # chance: 0.25

@@ -10,6 +10,7 @@ Fetchers follow scikit-learn's conventions: a ``data_home`` folder (default
 
 from sklecg.datasets._base import clear_data_home, get_data_home
 from sklecg.datasets._cinc2017 import fetch_cinc2017
+from sklecg.datasets._csv import load_heartbeat_csv
 from sklecg.datasets._mitbih import fetch_mitbih
 from sklecg.datasets._mitbih_beats import fetch_mitbih_beats
 from sklecg.datasets._synthetic import make_ecg_classification
@@ -20,5 +21,6 @@ __all__ = [
     "fetch_mitbih",
     "fetch_mitbih_beats",
     "get_data_home",
+    "load_heartbeat_csv",
     "make_ecg_classification",
 ]

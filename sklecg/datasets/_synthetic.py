@@ -120,13 +120,13 @@ def _rhythm(label, n_beats, rng):
     """Return RR intervals (s) and the kind of every beat for one record."""
     kinds = np.full(n_beats, _NORMAL_BEAT)
     if label == "A":
-        rr = 60.0 / rng.uniform(65, 140)
+        rr = 60.0 / rng.uniform(60, 130)
         spread = rng.uniform(0.06, 0.3)
         intervals = rr * rng.lognormal(-(spread**2) / 2, spread, n_beats)
         return intervals, np.full(n_beats, _NO_P_BEAT)
     if label != "O":
-        return _sinus_rr(n_beats, rng, (55, 110), 0.1), kinds
-    intervals = _sinus_rr(n_beats, rng, (45, 125), 0.06)
+        return _sinus_rr(n_beats, rng, (50, 100), 0.1), kinds
+    intervals = _sinus_rr(n_beats, rng, (45, 110), 0.06)
     variant = rng.choice(3, p=[0.6, 0.2, 0.2])
     if variant == 2:  # bundle-branch-block-like: every QRS wide
         kinds[:] = _WIDE_BEAT
@@ -202,7 +202,7 @@ def _noise_dominated(signal, fs, rng):
     """Bury a record under muscle noise, artefacts and lost contact."""
     n = signal.size
     noisy = signal * rng.uniform(0.2, 1.0)
-    noisy += rng.normal(0, rng.uniform(0.03, 0.4), n)
+    noisy += rng.normal(0, rng.uniform(0.01, 0.2), n)
     noisy += _artefacts(n, fs, rng, rng.randint(1, 10), rng.uniform(0.3, 2.5))
     if rng.random_sample() < 0.5:
         start, stop = np.sort(rng.randint(0, n, 2))
@@ -224,7 +224,7 @@ def _record(label, n, fs, noise, rng):
     signal = _gaussians(centres, waves[..., 1].ravel(), waves[..., 2].ravel(), n, fs)
     if label == "A":
         signal += _f_waves(n, fs, rng)
-    signal *= rng.uniform(0.4, 2.0) * (-1 if rng.random_sample() < 0.1 else 1)
+    signal *= rng.uniform(0.3, 1.5) * (-1 if rng.random_sample() < 0.1 else 1)
     if label == "~":
         signal = _noise_dominated(signal, fs, rng)
     elif rng.random_sample() < 0.3:
@@ -242,7 +242,7 @@ def make_ecg_classification(
     min_length: int = 3000,
     max_length: int = 9000,
     fs: float = 300.0,
-    noise: float = 0.05,
+    noise: float = 0.02,
     random_state=None,
     return_X_y: bool = False,
 ) -> Bunch | tuple[list, np.ndarray]:
@@ -260,10 +260,11 @@ def make_ecg_classification(
     artefacts overlap between classes, so the task is learnable but not
     trivially separable: a ``RandomForestClassifier(n_estimators=200)`` on 14
     simple per-record features (amplitude percentiles, slope statistics and
-    RR-interval statistics of detected peaks) scores 0.84 to 0.86 accuracy in
+    RR-interval statistics of detected peaks) scores 0.82 to 0.84 accuracy in
     5-fold cross-validation on the default 1,000 records (``random_state``
     0, 1, 2; chance: 0.25); the same forest on the raw records resampled to
-    300 points scores about 0.40.
+    300 points scores about 0.40. Trained on these synthetic features, the
+    forest reaches a balanced accuracy of about 0.5 on real CinC 2017 records.
 
     The default lengths (10 s to 30 s at 300 Hz) are shorter than CinC 2017
     (9 s to 61 s) to keep generation fast: 1,000 records take about a second.
@@ -286,7 +287,7 @@ def make_ecg_classification(
     fs : float, default=300.0
         Sampling frequency in Hz; wave widths and rates are in seconds, so
         the morphology is the same at any ``fs``.
-    noise : float, default=0.05
+    noise : float, default=0.02
         Standard deviation (mV) of the white noise added to every record.
     random_state : int, RandomState instance or None, default=None
         Seed; the same seed gives the same records.
