@@ -37,20 +37,21 @@ _LARGEST = float(np.finfo(np.float32).max)
 
 
 def _field_bounds(n_columns: int) -> tuple[np.ndarray, np.ndarray]:
-    """Lowest and highest byte allowed at each position of a row."""
+    """Lowest byte allowed at each position of a row, and the allowed range."""
     low = np.full((n_columns, _WIDTH), ord("0"), dtype=np.uint8)
     high = np.full((n_columns, _WIDTH), ord("9"), dtype=np.uint8)
     for position, first, last in ((1, ".", "."), (20, "e", "e"), (21, "+", "-")):
         low[:, position], high[:, position] = ord(first), ord(last)
     low[:, -1] = high[:, -1] = ord(",")
     low[-1, -1] = high[-1, -1] = ord("\n")
-    return low, high
+    return low, high - low
 
 
-def _parse_block(cells: np.ndarray, low: np.ndarray, high: np.ndarray):
+def _parse_block(cells: np.ndarray, low: np.ndarray, span: np.ndarray):
     """Decode ``(rows, columns, 25)`` bytes of fixed-width fields, or None."""
     sign = cells[..., 21]
-    if not np.all((cells >= low) & (cells <= high)) or np.any(sign == ord(",")):
+    # uint8 arithmetic wraps below ``low``, so one comparison checks both ends
+    if not np.all(cells - low <= span) or np.any(sign == ord(",")):
         return None
     mantissa = np.zeros(cells.shape[:2], dtype=np.int64)
     for position in _MANTISSA:
@@ -60,37 +61,52 @@ def _parse_block(cells: np.ndarray, low: np.ndarray, high: np.ndarray):
     exponent = 10 * cells[..., 22].astype(np.int64) + cells[..., 23] - 11 * ord("0")
     shift = np.where(sign == ord("-"), -exponent, exponent) - (_KEPT - 1)
     # Dividing by an exact power of ten rounds once, like a text parser.
+    if shift.max() <= 0:
+        return mantissa / _POWERS[-shift]
     scale = _POWERS[np.abs(shift)]
     return np.where(shift >= 0, mantissa * scale, mantissa / scale)
 
 
-def _parse_fixed_width(raw: bytes, n_columns: int) -> np.ndarray | None:
-    """Parse ``numpy.savetxt``'s default layout, or return None if not it."""
+def _split(table: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Float32 beats and float64 labels of a table, or None if a value is
+    beyond the float32 range or a label is not a class index."""
+    labels = table[:, -1]
+    if not (np.all(np.abs(table) <= _LARGEST) and np.all(_are_classes(labels))):
+        return None
+    return table[:, :-1].astype(np.float32), labels
+
+
+def _parse_fixed_width(raw: bytes, n_columns: int) -> tuple | None:
+    """Parse ``numpy.savetxt``'s default layout into ``(X, labels)``, or None."""
     if not raw or len(raw) % (n_columns * _WIDTH):
         return None
     cells = np.frombuffer(raw, dtype=np.uint8).reshape(-1, n_columns, _WIDTH)
-    low, high = _field_bounds(n_columns)
-    table = np.empty(cells.shape[:2])
+    low, span = _field_bounds(n_columns)
+    X = np.empty((len(cells), n_columns - 1), dtype=np.float32)
+    labels = np.empty(len(cells))
     for start in range(0, len(cells), _ROWS_PER_BLOCK):
-        block = _parse_block(cells[start : start + _ROWS_PER_BLOCK], low, high)
-        if block is None:
+        stop = start + _ROWS_PER_BLOCK
+        table = _parse_block(cells[start:stop], low, span)
+        parsed = None if table is None else _split(table)
+        if parsed is None:
             return None
-        table[start : start + len(block)] = block
-    return table
+        X[start:stop], labels[start:stop] = parsed
+    return X, labels
 
 
 def _read_table(path: Path, raw: bytes, n_columns: int) -> tuple:
-    """Return ``(table or None, parser error message)``."""
-    table = _parse_fixed_width(raw, n_columns)
-    if table is not None:
-        return table, ""
-    try:
+    """Return ``(X, labels)``; raise ValueError if the file is not valid."""
+    parsed = _parse_fixed_width(raw, n_columns)
+    if parsed is None:
         table = np.loadtxt(
             path, delimiter=",", dtype=np.float64, ndmin=2, comments=None
         )
-    except ValueError as exc:
-        return None, str(exc)
-    return table, ""
+        if table.shape[1] != n_columns:
+            raise ValueError(f"{table.shape[1]} columns instead of {n_columns}")
+        parsed = _split(table)
+        if parsed is None:
+            raise ValueError("a value is out of range or a label is not a class")
+    return parsed
 
 
 def _are_classes(labels: np.ndarray) -> np.ndarray:
@@ -236,25 +252,19 @@ def load_heartbeat_csv(
             "such as mitbih_train.csv or ptbdb_abnormal.csv."
         )
     raw = path.read_bytes()
-    if not raw.strip():
+    if not raw or raw.isspace():
         raise ValueError(f"{path} is empty; expected one beat per line.")
     if n_timesteps is None:
         first = raw.lstrip().split(b"\n", 1)[0]
         n_timesteps = first.count(b",")
     n_columns = n_timesteps + 1
-    table, error = _read_table(path, raw, n_columns)
-    labels = None if table is None else table[:, -1]
-    if (
-        table is None
-        or table.shape[1] != n_columns
-        or not np.all(np.abs(table) <= _LARGEST)
-        or not np.all(_are_classes(labels))
-    ):
+    try:
+        X, labels = _read_table(path, raw, n_columns)
+    except ValueError as exc:
         raise ValueError(
             _first_bad_line(raw, path, n_columns)
-            or f"{path} is not a heartbeat CSV file: {error}"
-        )
-    X = table[:, :-1].astype(np.float32)
+            or f"{path} is not a heartbeat CSV file: {exc}"
+        ) from exc
     y = labels.astype(np.int64)
     if return_X_y:
         return X, y
