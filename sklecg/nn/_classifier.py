@@ -212,6 +212,19 @@ class ECGClassifier(NeuralNetClassifier):
         verbose: int = 0,
         **kwargs,
     ):
+        # set before NeuralNet.__init__: skorch refuses torch modules
+        # (init_from) as plain attributes once the net exists
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.lr_scheduler = lr_scheduler
+        self.lr_factor = lr_factor
+        self.lr_step_size = lr_step_size
+        self.class_weight = class_weight
+        self.class_weight_alpha = class_weight_alpha
+        self.sampler_ratio = sampler_ratio
+        self.init_from = init_from
+        self.n_trainable_layers = n_trainable_layers
+        self.random_state = random_state
         kwargs.setdefault("optimizer__weight_decay", 1e-3)
         super().__init__(
             module,
@@ -225,17 +238,6 @@ class ECGClassifier(NeuralNetClassifier):
             verbose=verbose,
             **kwargs,
         )
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.lr_scheduler = lr_scheduler
-        self.lr_factor = lr_factor
-        self.lr_step_size = lr_step_size
-        self.class_weight = class_weight
-        self.class_weight_alpha = class_weight_alpha
-        self.sampler_ratio = sampler_ratio
-        self.init_from = init_from
-        self.n_trainable_layers = n_trainable_layers
-        self.random_state = random_state
 
     # ----------------------------------------------------------- parameters
     def _get_param_names(self):

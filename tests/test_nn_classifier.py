@@ -1,0 +1,329 @@
+"""ECGClassifier: sklearn behaviour, training options and error messages."""
+
+import pickle
+
+import joblib
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.validation import check_is_fitted
+from skorch.callbacks import EarlyStopping
+
+from sklecg.nn import CNNLSTM, ConvNet, ECGClassifier, FocalLoss, SimpleCNN
+
+# see the Notes of ECGClassifier for why these two cannot pass
+EXPECTED_FAILED_CHECKS = {
+    "check_no_attributes_set_in_init": (
+        "skorch's NeuralNet.__init__ sets history_, initialized_, "
+        "virtual_params_ and stores prefixed arguments as attributes"
+    ),
+    "check_fit2d_1feature": (
+        "convolution/pooling networks need a minimum signal length; the "
+        "error names that minimum instead of '1 feature(s)'"
+    ),
+}
+
+
+def toy_signals(n=90, t=64, labels=("N", "S", "V"), seed=0):
+    """Signals whose class shows as a bump at a class-specific position."""
+    rng = np.random.default_rng(seed)
+    y = np.array(labels)[np.arange(n) % len(labels)]
+    X = rng.normal(scale=0.3, size=(n, t))
+    for i, label in enumerate(labels):
+        X[y == label, 8 + 16 * i : 16 + 16 * i] += 2.0
+    return X, y
+
+
+def small_net(**params):
+    defaults = {"max_epochs": 3, "batch_size": 16, "random_state": 0}
+    params = {"module": SimpleCNN, **defaults, **params}
+    return ECGClassifier(**params)
+
+
+@parametrize_with_checks(
+    [
+        ECGClassifier(
+            ConvNet,
+            module__filters=(4,),
+            module__n_hidden=8,
+            max_epochs=10,
+            batch_size=64,
+            lr=2e-2,
+            validation_fraction=None,
+            random_state=0,
+        )
+    ],
+    expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS,
+)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+def test_string_labels_round_trip_and_proba_column_order():
+    X, y = toy_signals()
+    net = small_net(max_epochs=8, lr=3e-3).fit(X, y)
+    assert net.classes_.tolist() == ["N", "S", "V"]
+    pred = net.predict(X)
+    assert set(pred) <= {"N", "S", "V"}
+    proba = net.predict_proba(X)
+    assert proba.shape == (90, 3) and proba.dtype == np.float64
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+    np.testing.assert_array_equal(pred, net.classes_[proba.argmax(axis=1)])
+    assert net.score(X, y) > 0.9
+
+
+def test_non_contiguous_int_labels():
+    X, y = toy_signals(labels=(7, 2, 40))
+    net = small_net().fit(X, y)
+    assert net.classes_.tolist() == [2, 7, 40]
+    assert set(net.predict(X)) <= {2, 7, 40}
+    assert net.module_.classifier.out_features == 3
+
+
+def test_sizes_are_inferred_for_multi_lead_and_float32_input():
+    X, y = toy_signals(t=96)
+    X3 = np.stack([X, -X], axis=1).astype(np.float32)  # (n, 2 leads, 96)
+    net = small_net(module=ConvNet, max_epochs=1).fit(X3, y)
+    assert net.input_shape_ == (2, 96) and net.n_features_in_ == 2
+    assert net.module_.blocks[0][1].in_channels == 2
+    assert net.prepare_input(X3[:4]).shape == (4, 2, 96)
+    assert net.prepare_input(X3[:4]).dtype == torch.float32
+
+
+def test_explicit_module_arguments_win_over_inferred_ones():
+    X, y = toy_signals()
+    net = small_net(module__n_hidden=16, max_epochs=1).fit(X, y)
+    assert net.module_.classifier.in_features == 16
+    assert net.embed(X).shape == (90, 16)
+
+
+def test_embed_matches_forward_features():
+    X, y = toy_signals()
+    net = small_net(max_epochs=1).fit(X, y)
+    emb = net.embed(X)
+    with torch.no_grad():
+        ref = net.module_.eval().forward_features(net.prepare_input(X)).numpy()
+    np.testing.assert_allclose(emb, ref, rtol=1e-5, atol=1e-6)
+    # logits of the classifier on the embedding give predict_proba
+    logits = net.module_.classifier(torch.from_numpy(emb))
+    np.testing.assert_allclose(
+        torch.softmax(logits, -1).detach().numpy(), net.predict_proba(X), atol=1e-5
+    )
+
+
+def test_same_random_state_gives_identical_weights_and_rng_is_restored():
+    X, y = toy_signals()
+    torch.manual_seed(123)
+    before = torch.rand(1)
+    torch.manual_seed(123)
+    a = small_net(sampler_ratio=1.0, max_epochs=2).fit(X, y)
+    assert torch.rand(1) == before  # global torch RNG untouched by fit
+    b = small_net(sampler_ratio=1.0, max_epochs=2).fit(X, y)
+    for pa, pb in zip(a.module_.parameters(), b.module_.parameters()):
+        assert torch.equal(pa, pb)
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+    c = small_net(random_state=1, max_epochs=2).fit(X, y)
+    assert not np.array_equal(a.predict_proba(X), c.predict_proba(X))
+
+
+def test_clone_gives_unfitted_twin_and_joblib_round_trip(tmp_path):
+    X, y = toy_signals()
+    net = small_net(optimizer__weight_decay=0.0).fit(X, y)
+    twin = clone(net)
+    assert twin.get_params()["optimizer__weight_decay"] == 0.0
+    with pytest.raises(NotFittedError):
+        check_is_fitted(twin)
+    joblib.dump(net, tmp_path / "net.joblib")
+    loaded = joblib.load(tmp_path / "net.joblib")
+    np.testing.assert_array_equal(loaded.predict_proba(X), net.predict_proba(X))
+    assert loaded.device == "auto"
+
+
+def test_unfitted_net_is_honestly_unfitted():
+    X, _ = toy_signals()
+    net = small_net()
+    net.initialize()  # skorch would now consider it fitted (skorch #1118)
+    for method in (net.predict, net.predict_proba, net.embed, net.prepare_input):
+        with pytest.raises(NotFittedError):
+            method(X)
+    with pytest.raises(AttributeError, match="no attribute 'classes_' before fit"):
+        net.classes_  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "match"),
+    [
+        (np.full((6, 64), np.nan), list("NSNSNS"), "NaN or infinite"),
+        (np.zeros(64), ["N"], "Expected 2D array"),
+        (np.zeros((6, 1, 2, 64)), list("NSNSNS"), "must be 2-D"),
+        (np.zeros((6, 64)), list("NNNNNN"), "only one class"),
+        (np.zeros((6, 64)), list("NSNSN"), "different numbers of samples"),
+        (np.zeros((6, 64)), np.linspace(0, 1, 6), "Unknown label type"),
+        ([np.zeros(64), np.zeros(50)], ["N", "S"], "Resampler"),
+        (np.zeros((6, 64)), list("NSNSNS"), None),
+    ],
+)
+def test_bad_fit_input_is_rejected(X, y, match):
+    if match is None:  # spectrogram module on 1-D signals
+        net = small_net(module=_spectrogram_module())
+        match = "spectrograms of shape"
+    else:
+        net = small_net()
+    with pytest.raises(ValueError, match=match):
+        net.fit(X, y)
+
+
+def _spectrogram_module():
+    from sklecg.nn import SpectrogramCNNLSTM
+
+    return SpectrogramCNNLSTM
+
+
+def test_bad_predict_input_and_unseen_labels():
+    X, y = toy_signals()
+    net = small_net(max_epochs=1).fit(X, y)
+    with pytest.raises(ValueError, match="X has 50 features, but ECGClassifier is"):
+        net.predict(X[:, :50])
+    with pytest.raises(ValueError, match=r"inputs of shape \(2, 64\)"):
+        net.predict(np.stack([X, X], axis=1))
+    with pytest.raises(ValueError, match=r"labels \['Q'\] that the model never saw"):
+        net.partial_fit(X[:3], ["N", "S", "Q"])
+    net.partial_fit(X, y)  # known labels: continues training
+    assert len(net.history_) == 2
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"validation_fraction": 1.5}, "validation_fraction must be"),
+        ({"lr_scheduler": "cosine"}, "lr_scheduler must be one of"),
+        ({"optimizer": "adagrad"}, "optimizer 'adagrad' is unknown"),
+        ({"module": None}, "exactly one of module"),
+        ({"validation_fraction": 0.02}, "Cannot hold out a stratified"),
+    ],
+)
+def test_bad_hyperparameters_are_rejected(params, match):
+    X, y = toy_signals()
+    with pytest.raises(ValueError, match=match):
+        small_net(**params).fit(X, y)
+
+
+def test_defaults_and_optimizer_choice():
+    X, y = toy_signals()
+    net = ECGClassifier(SimpleCNN, max_epochs=1).fit(X, y)
+    assert type(net.optimizer_).__name__ == "AdamW"
+    group = net.optimizer_.param_groups[0]
+    assert group["lr"] == 1e-3 and group["weight_decay"] == 1e-3
+    assert dict(net.callbacks_)["early_stopping"].patience == 5
+    assert net.device == "auto"
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert next(net.module_.parameters()).device.type == expected
+    for name, cls in [
+        ("adam", "Adam"),
+        ("RMSprop", "RMSprop"),
+        (torch.optim.SGD, "SGD"),
+    ]:
+        net = small_net(optimizer=name, max_epochs=1).fit(X, y)
+        assert type(net.optimizer_).__name__ == cls
+
+
+def test_early_stopping_restores_best_weights_in_memory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    X, y = toy_signals()
+    # a huge learning rate makes the validation loss blow up after epoch 1-2
+    net = small_net(lr=0.5, optimizer="sgd", max_epochs=12, patience=2).fit(X, y)
+    losses = net.history_[:, "valid_loss"]
+    assert len(losses) < 12
+    stopper = dict(net.callbacks_)["early_stopping"]
+    assert stopper.best_epoch_ == int(np.argmin(losses)) + 1 < len(losses)
+    for name, value in net.module_.state_dict().items():
+        assert torch.equal(value, stopper.best_model_weights_[name])
+    assert list(tmp_path.iterdir()) == []  # no checkpoint files written
+
+
+def test_named_callbacks_are_searchable():
+    X, y = toy_signals()
+    grid = GridSearchCV(
+        small_net(max_epochs=2, lr_scheduler="step"),
+        {
+            "callbacks__early_stopping__patience": [1, 3],
+            "callbacks__lr_scheduler__step_size": [1],
+        },
+        cv=StratifiedKFold(2),
+        n_jobs=2,
+    ).fit(X, y)
+    best = grid.best_estimator_
+    assert dict(best.callbacks_)["lr_scheduler"].step_size == 1
+    assert dict(best.callbacks_)["early_stopping"].patience in (1, 3)
+    assert grid.predict(X[:5]).shape == (5,)
+
+
+def test_lr_schedulers():
+    X, y = toy_signals()
+    net = small_net(lr_scheduler="step", lr_factor=0.5, lr_step_size=1, patience=None)
+    net.fit(X, y)
+    assert net.optimizer_.param_groups[0]["lr"] == pytest.approx(1e-3 * 0.5**3)
+    net = small_net(lr_scheduler="plateau", lr_factor=0.2, lr_step_size=4)
+    policy = dict(net.fit(X, y).callbacks_)["lr_scheduler"].lr_scheduler_
+    assert type(policy).__name__ == "ReduceLROnPlateau"
+    assert (policy.factor, policy.patience) == (0.2, 4)
+
+
+def test_class_weight_reaches_the_criterion():
+    X, y = toy_signals()
+    keep = np.r_[np.flatnonzero(y != "V"), np.flatnonzero(y == "V")[:10]]
+    X, y = X[keep], y[keep]  # 30 N, 30 S, 10 V
+    net = small_net(class_weight="balanced", class_weight_alpha=0.5, max_epochs=1)
+    net.fit(X, y)
+    expected = (70 / (3 * np.array([30, 30, 10]))) ** 0.5
+    np.testing.assert_allclose(net.criterion_.weight.cpu().numpy(), expected, rtol=1e-6)
+    focal = small_net(criterion=FocalLoss, criterion__gamma=1.0, class_weight={"V": 3})
+    focal.set_params(max_epochs=1).fit(X, y)
+    np.testing.assert_allclose(focal.criterion_.weight.cpu().numpy(), [1, 1, 3])
+    assert isinstance(focal.criterion_, FocalLoss)
+
+
+def test_balanced_sampling_changes_the_epoch_size():
+    X, y = toy_signals()
+    keep = np.r_[np.flatnonzero(y == "N"), np.flatnonzero(y != "N")[:10]]
+    X, y = X[keep], y[keep]  # 30 N and 10 others
+    net = small_net(sampler_ratio=1.0, max_epochs=1, validation_fraction=None)
+    net.fit(X, y)
+    batches = net.history_[-1, "batches"]
+    n_seen = sum(b["train_batch_size"] for b in batches)
+    counts = np.unique(y, return_counts=True)[1]
+    assert n_seen == counts.max() * len(counts)
+
+
+def test_verbose_log_and_quiet_mode(capsys):
+    X, y = toy_signals()
+    small_net(max_epochs=2).fit(X, y)
+    assert capsys.readouterr().out == ""
+    small_net(max_epochs=2, verbose=1).fit(X, y)
+    out = capsys.readouterr().out
+    assert "train_loss" in out and "valid_loss" in out
+    assert len(out.strip().splitlines()) == 4  # header, rule, 2 epochs
+
+
+def test_cnn_lstm_and_spectrogram_module_fit():
+    X, y = toy_signals(t=64)
+    net = small_net(module=CNNLSTM, max_epochs=1).fit(X, y)
+    assert net.predict(X).shape == (90,)
+    spec = np.abs(np.fft.rfft(X.reshape(90, 8, 8), axis=-1)).transpose(0, 2, 1)
+    net2d = small_net(module=_spectrogram_module(), max_epochs=1).fit(spec, y)
+    assert net2d.input_shape_ == (1, 5, 8)
+    assert net2d.module_.lstm.hidden_size == 192
+    assert net2d.predict_proba(spec).shape == (90, 3)
+
+
+def test_pickle_keeps_auto_device():
+    X, y = toy_signals()
+    net = small_net(max_epochs=1).fit(X, y)
+    loaded = pickle.loads(pickle.dumps(net))
+    assert loaded.device == "auto"
+    np.testing.assert_array_equal(loaded.predict(X), net.predict(X))
+    assert isinstance(dict(loaded.callbacks_)["early_stopping"], EarlyStopping)
