@@ -135,6 +135,7 @@ def _corrupt(path, line: int, column: int, text: str):
         (3, 10, "inf", r"line 3 of .*, column 10 is 'inf'"),
         (3, 188, "0.5", r"line 3 of .*: the label \(last column\) is '0.5'"),
         (5, 188, "-1.0", r"line 5 of .*: the label \(last column\) is '-1.0'"),
+        (5, 188, "1e6", r"line 5 of .*: the label .* '1e6'; it must be an integer cl"),
         # same width as a "%.18e" field, so the fixed-width parser sees it first
         (6, 3, "9.77941155433654785xe-01", r"line 6 of .*, column 3: '9.779"),
     ],

@@ -35,6 +35,7 @@ _ZEROS = sum(ord("0") * 10**k for k in range(_KEPT))  # the mantissa of "000..."
 _POWERS = 10.0 ** np.arange(100 + _KEPT)  # exact up to 1e22
 _ROWS_PER_BLOCK = 4096
 _LARGEST = float(np.finfo(np.float32).max)
+_MAX_CLASSES = 1000
 
 
 def _field_bounds(n_columns: int) -> tuple[np.ndarray, np.ndarray]:
@@ -111,8 +112,8 @@ def _read_table(path: Path, raw: bytes, n_columns: int) -> tuple:
 
 
 def _are_classes(labels: np.ndarray) -> np.ndarray:
-    """Whether each label is a non-negative integer class index."""
-    return (labels >= 0) & (labels == np.round(labels))
+    """Whether each label is an integer class index in 0.._MAX_CLASSES - 1."""
+    return (labels >= 0) & (labels < _MAX_CLASSES) & (labels == np.round(labels))
 
 
 def _first_bad_line(raw: bytes, path: Path, n_columns: int) -> str | None:
@@ -141,7 +142,8 @@ def _first_bad_line(raw: bytes, path: Path, n_columns: int) -> str | None:
         if not _are_classes(np.float64(fields[-1])):
             return (
                 f"{where}: the label (last column) is {fields[-1].strip()!r}; "
-                "it must be a non-negative integer class such as 0.0 or 1.0."
+                f"it must be an integer class index in 0..{_MAX_CLASSES - 1}, "
+                "such as 0.0 or 1.0."
             )
     return None
 
@@ -219,9 +221,9 @@ def load_heartbeat_csv(
         If ``path`` does not exist (the message names it).
     ValueError
         If the file is empty, or a line has the wrong number of values, a
-        value that is not a number, NaN or infinity, or a label that is not a
-        non-negative integer (the message names the line); if a label has no
-        entry in ``target_names``.
+        value that is not a number, NaN, infinity or beyond the float32
+        range, or a label that is not an integer class index in 0..999 (the
+        message names the line); if a label has no entry in ``target_names``.
 
     See Also
     --------
@@ -258,8 +260,9 @@ def load_heartbeat_csv(
     if not raw or raw.isspace():
         raise ValueError(f"{path} is empty; expected one beat per line.")
     if n_timesteps is None:
-        first = raw.lstrip().split(b"\n", 1)[0]
-        n_timesteps = first.count(b",")
+        stripped = raw.lstrip()
+        end = stripped.find(b"\n")
+        n_timesteps = stripped[: end if end >= 0 else None].count(b",")
     n_columns = n_timesteps + 1
     try:
         X, labels = _read_table(path, raw, n_columns)
