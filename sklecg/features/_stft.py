@@ -49,8 +49,9 @@ class STFTFeatures(SignalTransformer):
         ``10 * log10(|S|**2 + 1e-10)``, in dB (the ``1e-10`` floor keeps
         silent bins finite at -100 dB).
     reduce : {None, "mean_freq", "mean_time", "flatten"}, default=None
-        None returns the spectrogram ``(n, n_freqs, n_frames)``.
-        ``"mean_freq"`` averages over frequencies, ``(n, n_frames)`` (the
+        None returns the spectrogram ``(n, n_freqs, n_frames)``. The
+        reductions apply to the values chosen by ``output``: ``"mean_freq"``
+        averages over frequencies, ``(n, n_frames)`` (the
         per-time-bin mean amplitude used for a random forest in the AMLS
         report); ``"mean_time"`` averages over frames, ``(n, n_freqs)``;
         ``"flatten"`` gives ``(n, n_freqs * n_frames)``, frequency-major.

@@ -88,10 +88,13 @@ class SignalScaler(SignalTransformer):
         self._n_features_out = getattr(self, "n_features_in_", None)
 
     def _transform(self, signals):
-        if isinstance(signals, np.ndarray):
-            return _scale_block(signals, self.method)
-        out = [None] * len(signals)
+        fixed = isinstance(signals, np.ndarray)
+        out = np.empty_like(signals) if fixed else [None] * len(signals)
         for idx, block in iter_length_groups(signals):
-            for i, scaled in zip(idx, _scale_block(block, self.method)):
-                out[i] = scaled
+            scaled = _scale_block(block, self.method)
+            if fixed:
+                out[idx] = scaled
+            else:
+                for i, signal in zip(idx, scaled):
+                    out[i] = signal
         return out
