@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tracemalloc
+
 import numpy as np
 import pytest
 from scipy.signal import stft
@@ -206,3 +208,14 @@ def test_cinc2017_spectrograms_match_scipy_per_record(cinc2017_small):
         fs=300, n_fft=256, hop_length=64, reduce="mean_freq"
     ).fit_transform(X)
     np.testing.assert_allclose(features, out.mean(axis=1), rtol=1e-5, atol=1e-7)
+
+
+def test_peak_memory_is_the_output_plus_one_chunk():
+    X = np.random.default_rng(5).normal(size=(300, 9000)).astype(np.float32)
+    stft_ = STFTFeatures(n_fft=256, hop_length=64).fit(X)
+    tracemalloc.start()
+    out = stft_.transform(X)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert out.nbytes > 20 * 2**20
+    assert peak < out.nbytes + 6 * 2**20  # the default chunk budget is 4 MiB
