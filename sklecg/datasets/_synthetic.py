@@ -260,11 +260,12 @@ def make_ecg_classification(
     artefacts overlap between classes, so the task is learnable but not
     trivially separable: a ``RandomForestClassifier(n_estimators=200)`` on 14
     simple per-record features (amplitude percentiles, slope statistics and
-    RR-interval statistics of detected peaks) scores 0.82 to 0.84 accuracy in
+    RR-interval statistics of detected peaks; ``_simple_features`` in
+    ``tests/test_datasets_synthetic.py``) scores 0.82 to 0.84 accuracy in
     5-fold cross-validation on the default 1,000 records (``random_state``
     0, 1, 2; chance: 0.25); the same forest on the raw records resampled to
-    300 points scores about 0.40. Trained on these synthetic features, the
-    forest reaches a balanced accuracy of about 0.5 on real CinC 2017 records.
+    300 points scores 0.42 to 0.45. Trained on these synthetic features, the
+    forest reaches a balanced accuracy of 0.53 on 300 real CinC 2017 records.
 
     The default lengths (10 s to 30 s at 300 Hz) are shorter than CinC 2017
     (9 s to 61 s) to keep generation fast: 1,000 records take about a second.
