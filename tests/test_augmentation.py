@@ -162,6 +162,17 @@ def test_pandas_series_target_keeps_its_type():
     assert isinstance(y_res, pd.Series) and y_res.name == "rhythm"
 
 
+def test_blockwise_processing_gives_the_same_copies(monkeypatch):
+    from sklecg.augmentation import _augmenter
+
+    X, y = _imbalanced()
+    params = {"warp_range": (0.9, 1.1), "wander_amplitude": 0.1, "fs": 50.0}
+    whole, _ = Augmenter(random_state=0, **params).fit_resample(X, y)
+    monkeypatch.setattr(_augmenter, "_BLOCK", 4)
+    blocks, _ = Augmenter(random_state=0, **params).fit_resample(X, y)
+    assert_array_equal(whole, blocks)
+
+
 def test_deterministic_for_a_random_state():
     X, y = _imbalanced()
     first, _ = Augmenter(random_state=3).fit_resample(X, y)

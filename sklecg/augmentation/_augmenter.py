@@ -19,6 +19,9 @@ from sklecg.utils.validation import check_signals
 
 __all__ = ["Augmenter"]
 
+#: Copies of fixed-length signals transformed at once.
+_BLOCK = 256
+
 
 def _check_range(name: str, value, *, upper: float | None = None) -> np.ndarray:
     """Validate a ``(low, high)`` pair with ``0 < low <= high [<= upper]``."""
@@ -320,17 +323,26 @@ class Augmenter(BaseOverSampler):
         self.sample_indices_ = source
         new = source[len(y) :]
         params = self._draw(new.size, rng)
-        if isinstance(X, np.ndarray):
-            copies = self._augment(X[new], params, rng, keep_length=True)
-            X_res = np.concatenate([X, copies])
-        else:
-            X_res = list(X) + [
-                self._augment(
-                    X[i][None], {k: v[[j]] for k, v in params.items()}, rng, False
-                )[0]
-                for j, i in enumerate(new)
+        keep_length = isinstance(X, np.ndarray)
+        if keep_length:
+            # blocks of copies bound the float64 temporaries of the transforms
+            blocks = [
+                np.arange(start, min(start + _BLOCK, new.size))
+                for start in range(0, new.size, _BLOCK)
             ]
-        return X_res, y[source]
+            batches = (X[new[block]] for block in blocks)
+        else:
+            blocks = [np.array([j]) for j in range(new.size)]
+            batches = (X[i][None] for i in new)
+        copies = [
+            self._augment(
+                batch, {k: v[block] for k, v in params.items()}, rng, keep_length
+            )
+            for block, batch in zip(blocks, batches)
+        ]
+        if keep_length:
+            return np.concatenate([X, *copies]), y[source]
+        return list(X) + [copy[0] for copy in copies], y[source]
 
     # ------------------------------------------------------------ augment
     def _draw(self, m: int, rng: np.random.RandomState) -> dict:
