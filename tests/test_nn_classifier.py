@@ -6,6 +6,7 @@ import joblib
 import numpy as np
 import pytest
 import torch
+from _nn_common import one_torch_thread, toy_signals  # noqa: F401
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
@@ -26,16 +27,6 @@ EXPECTED_FAILED_CHECKS = {
         "error names that minimum instead of '1 feature(s)'"
     ),
 }
-
-
-def toy_signals(n=90, t=64, labels=("N", "S", "V"), seed=0):
-    """Signals whose class shows as a bump at a class-specific position."""
-    rng = np.random.default_rng(seed)
-    y = np.array(labels)[np.arange(n) % len(labels)]
-    X = rng.normal(scale=0.3, size=(n, t))
-    for i, label in enumerate(labels):
-        X[y == label, 8 + 16 * i : 16 + 16 * i] += 2.0
-    return X, y
 
 
 def small_net(**params):
