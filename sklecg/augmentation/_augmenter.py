@@ -38,6 +38,11 @@ def _check_range(name: str, value, *, upper: float | None = None) -> np.ndarray:
     return pair
 
 
+def _select(params: dict, index) -> dict:
+    """The random parameters of some copies."""
+    return {name: values[index] for name, values in params.items()}
+
+
 def _is_fraction_dict(strategy) -> bool:
     """True for ``{class: float}``: fractions of each class to add."""
     if not isinstance(strategy, Mapping) or not strategy:
@@ -323,26 +328,28 @@ class Augmenter(BaseOverSampler):
         self.sample_indices_ = source
         new = source[len(y) :]
         params = self._draw(new.size, rng)
-        keep_length = isinstance(X, np.ndarray)
-        if keep_length:
-            # blocks of copies bound the float64 temporaries of the transforms
-            blocks = [
-                np.arange(start, min(start + _BLOCK, new.size))
-                for start in range(0, new.size, _BLOCK)
-            ]
-            batches = (X[new[block]] for block in blocks)
-        else:
-            blocks = [np.array([j]) for j in range(new.size)]
-            batches = (X[i][None] for i in new)
+        # float32 Gaussian noise from a Generator seeded by random_state: 2x
+        # faster than RandomState.standard_normal, no float64 temporaries
+        noise_rng = np.random.default_rng(rng.randint(np.iinfo(np.int32).max))
+        if isinstance(X, np.ndarray):
+            return self._append_copies(X, new, params, noise_rng), y[source]
         copies = [
-            self._augment(
-                batch, {k: v[block] for k, v in params.items()}, rng, keep_length
-            )
-            for block, batch in zip(blocks, batches)
+            self._augment(X[i][None], _select(params, [j]), noise_rng, False)[0]
+            for j, i in enumerate(new)
         ]
-        if keep_length:
-            return np.concatenate([X, *copies]), y[source]
-        return list(X) + [copy[0] for copy in copies], y[source]
+        return list(X) + copies, y[source]
+
+    def _append_copies(self, X, new, params, noise_rng) -> np.ndarray:
+        """Originals then copies, filled block by block: peak memory is the
+        output plus the temporaries of one block of copies."""
+        X_res = np.empty((len(X) + new.size,) + X.shape[1:], dtype=np.float32)
+        X_res[: len(X)] = X
+        for start in range(0, new.size, _BLOCK):
+            block = slice(start, start + _BLOCK)
+            X_res[len(X) + start : len(X) + start + _BLOCK] = self._augment(
+                X[new[block]], _select(params, block), noise_rng, True
+            )
+        return X_res
 
     # ------------------------------------------------------------ augment
     def _draw(self, m: int, rng: np.random.RandomState) -> dict:
