@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sklecg.compression._piecewise import reconstruct
+from sklecg.compression._piecewise import _expand
 from sklecg.utils.validation import check_signals
 
 __all__ = ["HEADER_SIZE", "CompressedSignals", "load_compressed", "save_compressed"]
@@ -83,7 +83,7 @@ class CompressedSignals:
 
     def reconstruct(self) -> np.ndarray:
         """Step reconstruction at the original length (see :func:`reconstruct`)."""
-        return reconstruct(self.data, self.n_timesteps)
+        return _expand(self.data, self.n_timesteps)
 
 
 def save_compressed(

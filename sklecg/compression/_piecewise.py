@@ -105,6 +105,11 @@ def reconstruct(X_compressed: np.ndarray, n_timesteps: int) -> np.ndarray:
     X_compressed = check_signals(
         X_compressed, name="X_compressed", allow_variable_length=False
     )
+    return _expand(X_compressed, n_timesteps)
+
+
+def _expand(X_compressed: np.ndarray, n_timesteps: int) -> np.ndarray:
+    """:func:`reconstruct` of already validated float32 window means."""
     starts = segment_starts(n_timesteps, X_compressed.shape[-1])
     segment_of_sample = np.repeat(
         np.arange(starts.size), _window_sizes(starts, n_timesteps)
@@ -287,7 +292,7 @@ class PiecewiseConstantCompressor(SignalTransformer):
         )
         if self.output == "compressed":
             return sums
-        return reconstruct(sums, self.n_timesteps_)
+        return _expand(sums, self.n_timesteps_)
 
     @available_if(_outputs_compressed)
     def inverse_transform(self, X) -> np.ndarray:
@@ -314,7 +319,7 @@ class PiecewiseConstantCompressor(SignalTransformer):
                 f"{type(self).__name__} was fitted with n_segments_="
                 f"{self.n_segments_}; pass the output of transform."
             )
-        return reconstruct(X, self.n_timesteps_)
+        return _expand(X, self.n_timesteps_)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Names of the output columns (2-D input only).
