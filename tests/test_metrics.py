@@ -188,3 +188,26 @@ def test_get_scorer_names_and_errors():
     assert get_scorer(challenge_f1_scorer) is challenge_f1_scorer
     with pytest.raises(ValueError, match="sklecg adds"):
         get_scorer("chalenge_f1")
+
+
+@pytest.mark.realdata
+def test_report_on_real_beats_agrees_with_sklearn(mitbih_beats_small):
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.metrics import classification_report as sk_report
+    from sklearn.model_selection import cross_val_predict
+
+    data = mitbih_beats_small
+    y = data.target_names[data.target]
+    y_pred = cross_val_predict(
+        RandomForestClassifier(n_estimators=20, random_state=0), data.data, y, cv=3
+    )
+    ours = classification_report(y, y_pred, output_dict=True)
+    theirs = sk_report(y, y_pred, output_dict=True, zero_division=0.0)
+    for name in [*np.unique(y), "macro avg", "weighted avg"]:
+        for key in ("precision", "recall", "f1-score", "support"):
+            assert ours[name][key] == pytest.approx(theirs[name][key])
+    for label in np.unique(y):
+        # specificity of a class = recall of "not that class"
+        expected = recall_score(y != label, y_pred != label)
+        assert ours[label]["specificity"] == pytest.approx(expected)
+    assert ours["accuracy"] == pytest.approx(theirs["accuracy"])
