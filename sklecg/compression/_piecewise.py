@@ -214,15 +214,8 @@ class PiecewiseConstantCompressor(SignalTransformer):
     ``ValueError``, sparse input a ``TypeError``. Integer, boolean and
     float16 input is converted to float32.
 
-    ``sklearn.utils.estimator_checks.parametrize_with_checks`` passes except
-    for the checks in ``_expected_failed_checks`` (pass
-    ``expected_failed_checks=lambda est: est._expected_failed_checks``): the
-    four checks of ``sklecg.preprocessing._base.CHECK_SIGNALS_EXPECTED_FAILURES``
-    (``check_complex_data``, ``check_dtype_object``,
-    ``check_estimators_empty_data_messages``, ``check_fit2d_predict1d``),
-    which expect sklearn's own error wording or object arrays read as
-    numbers, where :func:`~sklecg.utils.validation.check_signals` words its
-    errors for signals and reads object arrays as variable-length signals.
+    ``sklearn.utils.estimator_checks.parametrize_with_checks`` passes with no
+    check skipped.
 
     Examples
     --------

@@ -1,5 +1,6 @@
 """Feature extraction from ECG signals."""
 
+from sklecg.features._rr import RRIntervalFeatures, detect_r_peaks
 from sklecg.features._stft import STFTFeatures
 
-__all__ = ["STFTFeatures"]
+__all__ = ["RRIntervalFeatures", "STFTFeatures", "detect_r_peaks"]

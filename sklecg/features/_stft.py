@@ -94,13 +94,8 @@ class STFTFeatures(SignalTransformer):
     frames, one batched real FFT) and written into a preallocated output;
     ``n_jobs`` threads process chunks in parallel.
 
-    scikit-learn checks expected to fail (``_expected_failed_checks``):
-    ``check_fit2d_1feature`` (a one-sample signal is shorter than ``n_fft >=
-    2``; the error says so, in its own words); and the checks on the wording
-    of input errors listed in
-    ``sklecg.preprocessing._base.CHECK_SIGNALS_EXPECTED_FAILURES``
-    (``check_complex_data``, ``check_dtype_object``,
-    ``check_estimators_empty_data_messages``, ``check_fit2d_predict1d``).
+    ``sklearn.utils.estimator_checks.parametrize_with_checks`` passes with no
+    check skipped.
 
     Examples
     --------
@@ -252,16 +247,6 @@ class STFTFeatures(SignalTransformer):
             np.log10(values, out=values)
             values *= np.float32(10.0)
         return values
-
-    @property
-    def _expected_failed_checks(self) -> dict[str, str]:
-        return {
-            **super()._expected_failed_checks,
-            "check_fit2d_1feature": (
-                "a one-sample signal is shorter than one STFT frame; the error "
-                "says so in its own words"
-            ),
-        }
 
     def _output_names(self) -> list[str]:
         if self.reduce == "mean_freq":

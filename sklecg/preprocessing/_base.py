@@ -12,35 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import numpy as np
-from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from sklecg.utils.validation import check_signals
 
 __all__ = ["SignalTransformer", "iter_length_groups", "n_leads_of"]
-
-# scikit-learn checks that fail because of the wording or the design of
-# ``check_signals`` (shared by every signal transformer), with the reason.
-CHECK_SIGNALS_EXPECTED_FAILURES = {
-    "check_complex_data": (
-        "check_signals raises TypeError('X is complex; pass real-valued "
-        "signals.') where sklearn expects ValueError('Complex data not "
-        "supported')"
-    ),
-    "check_dtype_object": (
-        "an object array is read as a variable-length list of signals "
-        "(DESIGN.md), so a 2-D object array of numbers is rejected"
-    ),
-    "check_estimators_empty_data_messages": (
-        "check_signals words the empty-signal error its own way ('X has a "
-        "signal of 0 samples but at least 1 are needed ...')"
-    ),
-    "check_fit2d_predict1d": (
-        "check_signals words the 1-D input error its own way ('For a single "
-        "signal use x.reshape(1, -1)'), not 'Reshape your data'"
-    ),
-}
 
 
 def n_leads_of(signals) -> int:
@@ -160,12 +137,6 @@ class SignalTransformer(TransformerMixin, BaseEstimator):
     def _check_input(self, X, *, reset: bool):
         if reset or self._stateless:
             self._validate_params()
-        if sparse.issparse(X):
-            raise TypeError(
-                f"{type(self).__name__} got a sparse {type(X).__name__}; sparse "
-                "input is not supported. Pass signals as a dense array "
-                "(X.toarray()) or a list of arrays."
-            )
         n_leads = None if reset else getattr(self, "n_leads_", None)
         signals = check_signals(X, n_leads=n_leads, **self._check_kwargs(reset))
         if reset:
@@ -215,7 +186,7 @@ class SignalTransformer(TransformerMixin, BaseEstimator):
         Pass ``expected_failed_checks=lambda est: est._expected_failed_checks``
         to :func:`~sklearn.utils.estimator_checks.parametrize_with_checks`.
         """
-        checks = dict(CHECK_SIGNALS_EXPECTED_FAILURES)
+        checks = {}
         if self._stateless:
             checks["check_n_features_in_after_fitting"] = (
                 f"{type(self).__name__} accepts any signal length at transform, "

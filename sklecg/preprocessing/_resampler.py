@@ -95,11 +95,7 @@ class Resampler(SignalTransformer):
 
     scikit-learn checks expected to fail (``_expected_failed_checks``):
     ``check_n_features_in_after_fitting``, since accepting another length at
-    ``transform`` than at ``fit`` is the purpose of this transformer; and the
-    checks on the wording of input errors listed in
-    ``sklecg.preprocessing._base.CHECK_SIGNALS_EXPECTED_FAILURES``
-    (``check_complex_data``, ``check_dtype_object``,
-    ``check_estimators_empty_data_messages``, ``check_fit2d_predict1d``).
+    ``transform`` than at ``fit`` is the purpose of this transformer.
 
     Examples
     --------

@@ -62,11 +62,7 @@ class SignalScaler(SignalTransformer):
 
     scikit-learn checks expected to fail (``_expected_failed_checks``):
     ``check_n_features_in_after_fitting``, since the scaling is per signal
-    and any length is accepted at ``transform``; and the checks on the
-    wording of input errors listed in
-    ``sklecg.preprocessing._base.CHECK_SIGNALS_EXPECTED_FAILURES``
-    (``check_complex_data``, ``check_dtype_object``,
-    ``check_estimators_empty_data_messages``, ``check_fit2d_predict1d``).
+    and any length is accepted at ``transform``.
 
     Examples
     --------

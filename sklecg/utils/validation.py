@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from scipy import sparse
 
 __all__ = ["check_signals", "is_variable_length", "signal_lengths"]
 
@@ -49,7 +50,7 @@ def is_variable_length(X) -> bool:
     False
     """
     if isinstance(X, np.ndarray):
-        return X.dtype == object
+        return X.dtype == object and X.ndim == 1
     if isinstance(X, Sequence) and not isinstance(X, str) and len(X) > 0:
         lengths = {np.shape(x) for x in X}
         return len(lengths) > 1 or any(isinstance(x, np.ndarray) for x in X)
@@ -60,8 +61,12 @@ def _as_float32(x, name: str, index: int | None = None) -> np.ndarray:
     where = name if index is None else f"{name}[{index}]"
     try:
         arr = np.asarray(x)
-    except ValueError as exc:  # pragma: no cover - numpy ragged error path
+        if arr.dtype == object and arr.ndim > 1:
+            arr = arr.astype(np.float64)
+    except ValueError as exc:
         raise ValueError(f"{where} could not be read as an array: {exc}") from exc
+    except TypeError as exc:  # e.g. "float() argument must be a string or ..."
+        raise TypeError(f"{where} must hold numbers: {exc}. {_ACCEPTED}") from exc
     if arr.dtype == object or not (
         np.issubdtype(arr.dtype, np.number) or arr.dtype == bool
     ):
@@ -69,7 +74,9 @@ def _as_float32(x, name: str, index: int | None = None) -> np.ndarray:
             f"{where} must hold numbers, got dtype {arr.dtype}. {_ACCEPTED}"
         )
     if np.iscomplexobj(arr):
-        raise TypeError(f"{where} is complex; pass real-valued signals.")
+        raise ValueError(
+            f"Complex data not supported: {where} is complex; pass real-valued signals."
+        )
     arr = arr.astype(np.float32, copy=False)
     if not np.all(np.isfinite(arr)):
         n_bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
@@ -123,8 +130,9 @@ def check_signals(
         Empty input, wrong number of dimensions, NaN/inf values, signals
         shorter than ``min_length``, mismatched numbers of leads, or
         variable-length input where it is not allowed.
+        Complex values ("Complex data not supported").
     TypeError
-        Non-numeric or complex values.
+        Non-numeric values or a scipy sparse matrix.
 
     Examples
     --------
@@ -136,6 +144,12 @@ def check_signals(
     """
     if X is None:
         raise ValueError(f"{name} is None. {_ACCEPTED}")
+    if sparse.issparse(X):
+        raise TypeError(
+            f"{name} is a sparse {type(X).__name__}; sparse input is not "
+            f"supported. Pass signals as a dense array ({name}.toarray()) or a "
+            "list of arrays."
+        )
     if is_variable_length(X):
         signals = [_as_float32(x, name, i) for i, x in enumerate(X)]
         if len(signals) == 0:
@@ -170,17 +184,28 @@ def check_signals(
             raise ValueError(
                 f"{name} must be 2-D (n_signals, n_timesteps) or 3-D "
                 f"(n_signals, n_leads, n_timesteps); got an array of shape "
-                f"{signals.shape}. For a single signal use x.reshape(1, -1)."
+                f"{signals.shape}. Reshape your data: for a single signal use "
+                "x.reshape(1, -1)."
             )
         if signals.shape[0] == 0:
             raise ValueError(f"{name} is empty: got 0 signals. {_ACCEPTED}")
+        if signals.shape[-1] == 0:
+            raise ValueError(
+                f"{name} has 0 feature(s) (shape={signals.shape}) while a minimum "
+                "of 1 is required: every signal needs at least one timestep."
+            )
     shortest = min(signal_lengths(signals))
     if shortest < min_length:
         why = f" ({min_length_reason})" if min_length_reason else ""
+        columns = (
+            f" Got n_features={shortest} columns."
+            if isinstance(signals, np.ndarray) and signals.ndim == 2
+            else ""
+        )
         raise ValueError(
             f"{name} has a signal of {shortest} samples but at least "
             f"{min_length} are needed{why}; resample or pad the signals first, "
-            "e.g. with sklecg.preprocessing.Resampler."
+            f"e.g. with sklecg.preprocessing.Resampler.{columns}"
         )
     if n_leads is not None:
         got = _n_leads(signals)
