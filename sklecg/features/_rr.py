@@ -92,7 +92,7 @@ def detect_r_peaks(
     >>> beats = np.arange(0.5, 10, 1.0)
     >>> ecg = np.exp(-((t[:, None] - beats) ** 2) / (2 * 0.01**2)).sum(axis=1)
     >>> peaks = detect_r_peaks(ecg, fs)
-    >>> len(peaks), np.round(np.diff(peaks).mean() / fs, 2)
+    >>> len(peaks), round(float(np.diff(peaks).mean()) / fs, 2)
     (10, 1.0)
     """
     x = np.asarray(signal, dtype=np.float64)
