@@ -15,13 +15,21 @@ def split_estimator(estimator) -> tuple[Callable, object]:
     step (samplers of an imbalanced-learn pipeline are skipped, as at predict
     time); for a bare estimator it returns ``X`` unchanged.
     """
-    if isinstance(estimator, Pipeline):  # imblearn's Pipeline subclasses it
-        final = estimator.steps[-1][1]
-        head = estimator[:-1]
-        if len(head.steps) == 0:
-            return (lambda X: X), final
-        return head.transform, final
-    return (lambda X: X), estimator
+    if not isinstance(estimator, Pipeline):  # imblearn's Pipeline subclasses it
+        return (lambda X: X), estimator
+    transforms = [
+        step
+        for _, step in estimator.steps[:-1]
+        # samplers (fit_resample only) and "passthrough" do nothing at predict
+        if step not in (None, "passthrough") and hasattr(step, "transform")
+    ]
+
+    def preprocess(X):
+        for step in transforms:
+            X = step.transform(X)
+        return X
+
+    return preprocess, estimator.steps[-1][1]
 
 
 def get_neural_classifier(estimator, what: str) -> tuple[Callable, object]:
