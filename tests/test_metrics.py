@@ -211,3 +211,39 @@ def test_report_on_real_beats_agrees_with_sklearn(mitbih_beats_small):
         expected = recall_score(y != label, y_pred != label)
         assert ours[label]["specificity"] == pytest.approx(expected)
     assert ours["accuracy"] == pytest.approx(theirs["accuracy"])
+
+
+@pytest.mark.realdata
+def test_scoring_dict_on_real_cinc2017(cinc2017_small):
+    from sklearn.dummy import DummyClassifier
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.pipeline import make_pipeline
+
+    from sklecg.features import RRIntervalFeatures
+
+    data = cinc2017_small
+    pipe = make_pipeline(
+        RRIntervalFeatures(fs=300),
+        RandomForestClassifier(n_estimators=100, random_state=0),
+    )
+    scoring = {
+        "challenge_f1": challenge_f1_scorer,
+        "macro_f1": "f1_macro",
+        "specificity_w": specificity_weighted_scorer,
+    }
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    scores = cross_validate(pipe, data.data, data.target, cv=cv, scoring=scoring)
+    dummy = cross_validate(
+        DummyClassifier(strategy="stratified", random_state=0),
+        np.zeros((len(data.target), 1)),
+        data.target,
+        cv=cv,
+        scoring=scoring,
+    )
+    # rhythm features separate N, A and O well above chance (seen: challenge
+    # F1 0.675, macro F1 0.507, weighted specificity 0.776)
+    for key in ("challenge_f1", "specificity_w"):
+        assert scores[f"test_{key}"].mean() > dummy[f"test_{key}"].mean() + 0.1
+    # the noisy class is rare and badly predicted: it lowers the macro F1
+    assert scores["test_macro_f1"].mean() < scores["test_challenge_f1"].mean()
