@@ -208,7 +208,6 @@ def test_errors(fitted, beats):
         grad_cam(mlp, X, layer="hidden.1")
 
 
-@pytest.mark.slow
 @pytest.mark.realdata
 def test_grad_cam_on_real_beats(mitbih_beats_small):
     data = mitbih_beats_small

@@ -51,11 +51,11 @@ def test_inter_patient_split_sides_and_paced_exclusion():
 
 def test_inter_patient_split_accepts_string_record_ids():
     X, y, groups = _beats(2)
-    as_str = np.array([f"mitdb/{g}" for g in groups])
     a = next(InterPatientSplit().split(X, y, groups))
-    b = next(InterPatientSplit().split(X, y, as_str))
-    np.testing.assert_array_equal(a[0], b[0])
-    np.testing.assert_array_equal(a[1], b[1])
+    for other in (np.array([f"mitdb/{g}" for g in groups]), groups.astype(float)):
+        b = next(InterPatientSplit().split(X, y, other))
+        np.testing.assert_array_equal(a[0], b[0])
+        np.testing.assert_array_equal(a[1], b[1])
 
 
 def test_inter_patient_split_as_cv_in_search():

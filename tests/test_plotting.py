@@ -318,6 +318,9 @@ def test_network_plots_on_real_beats(beats_net, save_png):
     history = TrainingHistoryDisplay.from_estimator(pipe)
     assert history.losses == ["train_loss", "valid_loss"]
     assert "valid_acc" in history.scores
+    bare = TrainingHistoryDisplay.from_estimator(pipe[-1])
+    assert len(bare.history) == len(pipe[-1].history_)
+    plt.close(bare.figure_)
     save_png(history.figure_, "beats_history")
     v_beat = int(np.flatnonzero(y == "V")[0])
     cam = GradCAMDisplay.from_estimator(pipe, X, index=v_beat, fs=125)

@@ -84,9 +84,16 @@ def _record_names(groups, n_samples: int) -> np.ndarray:
             f"groups must be 1-D with one record id per sample ({n_samples}); "
             f"got shape {groups.shape}."
         )
-    # "mitdb/100", 100, 100.0 and "100" all name record 100
-    names = [str(g).rsplit("/", 1)[-1].strip() for g in groups.tolist()]
-    return np.asarray([n[:-2] if n.endswith(".0") else n for n in names])
+    return np.asarray([_record_name(g) for g in groups.tolist()])
+
+
+def _record_name(group) -> str:
+    """``"mitdb/100"``, ``100``, ``100.0`` and ``"100"`` all give ``"100"``."""
+    name = str(group).rsplit("/", 1)[-1].strip()
+    try:
+        return str(int(float(name)))
+    except ValueError:
+        return name
 
 
 class InterPatientSplit(BaseCrossValidator):
@@ -137,7 +144,8 @@ class InterPatientSplit(BaseCrossValidator):
     def _halves(self) -> tuple[set, set]:
         train = DS1_RECORDS if self.train_records is None else self.train_records
         test = DS2_RECORDS if self.test_records is None else self.test_records
-        train, test = {str(r) for r in train}, {str(r) for r in test}
+        train = {_record_name(r) for r in train}
+        test = {_record_name(r) for r in test}
         if train & test:
             raise ValueError(
                 f"Records {sorted(train & test)} are in both train_records and "
