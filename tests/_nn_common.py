@@ -1,19 +1,6 @@
 """Helpers shared by the tests of sklecg.nn (imported by tests/test_nn_*.py)."""
 
 import numpy as np
-import pytest
-import torch
-
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """One intra-op torch thread per test (restored afterwards): the small
-    test networks gain nothing from more, and on shared CPUs OpenMP threads
-    spin against each other (a 10x slow-down was measured with 2 threads)."""
-    n_threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n_threads)
 
 
 def toy_signals(n=90, t=64, labels=("N", "S", "V"), seed=0):

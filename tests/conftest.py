@@ -20,7 +20,10 @@ import torch
 import wfdb
 
 matplotlib.use("Agg")
-torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+# One intra-op thread: the small test networks gain nothing from more, and on
+# a shared 2-core machine OpenMP threads spin against each other (a 10x
+# slow-down of a grid search was measured with 2 threads).
+torch.set_num_threads(1)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MIRROR = REPO_ROOT.parent / "shared" / "data" / "physionet"

@@ -6,7 +6,7 @@ import joblib
 import numpy as np
 import pytest
 import torch
-from _nn_common import one_torch_thread, toy_signals  # noqa: F401
+from _nn_common import toy_signals
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, StratifiedKFold

@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 import torch
-from _nn_common import one_torch_thread  # noqa: F401
 from imblearn.over_sampling import SMOTE
 from imblearn.pipeline import Pipeline as ImbPipeline
 from sklearn.dummy import DummyClassifier

@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 import torch
-from _nn_common import one_torch_thread  # noqa: F401
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
 from sklecg.nn import ConvNet, ECGClassifier, SimpleCNN, parameterized_layers
