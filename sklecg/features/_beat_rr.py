@@ -1,0 +1,177 @@
+"""BeatRRFeatures: a heartbeat's samples beside its RR intervals and ratios."""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.utils._param_validation import Interval
+
+from sklecg.preprocessing._base import SignalTransformer
+
+__all__ = ["BeatRRFeatures", "RR_COLUMNS", "RR_FEATURE_NAMES"]
+
+#: The RR columns expected at the end of each row, in seconds, as in
+#: ``fetch_mitbih_beats().rr``.
+RR_COLUMNS = ("pre_rr", "post_rr", "local_rr")
+#: The RR features appended after the (downsampled) beat samples.
+RR_FEATURE_NAMES = (
+    *RR_COLUMNS,
+    "pre_rr/local_rr",
+    "post_rr/local_rr",
+    "post_rr/pre_rr",
+)
+
+#: scikit-learn checks that fit on random data, which has too few columns or
+#: non-positive "RR intervals" for this transformer.
+_DATA_CHECKS = (
+    "check_dict_unchanged",
+    "check_dont_overwrite_parameters",
+    "check_estimators_dtypes",
+    "check_estimators_fit_returns_self",
+    "check_estimators_nan_inf",
+    "check_estimators_overwrite_params",
+    "check_estimators_pickle",
+    "check_f_contiguous_array_estimator",
+    "check_fit2d_predict1d",
+    "check_fit_check_is_fitted",
+    "check_fit_idempotent",
+    "check_fit_score_takes_y",
+    "check_methods_sample_order_invariance",
+    "check_methods_subset_invariance",
+    "check_n_features_in",
+    "check_n_features_in_after_fitting",
+    "check_pipeline_consistency",
+    "check_positive_only_tag_during_fit",
+    "check_readonly_memmap_input",
+    "check_transformer_data_not_an_array",
+    "check_transformer_general",
+    "check_transformer_preserve_dtypes",
+)
+
+
+class BeatRRFeatures(SignalTransformer):
+    """Beat samples (optionally downsampled) plus RR intervals and their ratios.
+
+    Input rows are one heartbeat each, laid out as
+    ``[beat samples ..., pre_rr, post_rr, local_rr]``: the segment followed by
+    the three RR columns of :func:`sklecg.datasets.fetch_mitbih_beats` (the
+    interval before and after the beat and the mean RR of its 10-second
+    window, in seconds). Build that input with
+    ``np.hstack([beats.data, beats.rr])`` or
+    :func:`sklecg.recipes.beats_with_rr`.
+
+    The output keeps every ``downsample``-th beat sample and appends six RR
+    features: the three intervals and the ratios ``pre/local``,
+    ``post/local`` and ``post/pre``. The ratios are what carries across
+    patients: a premature beat (S or V) has ``pre/local`` well below 1 and is
+    often followed by a compensatory pause (``post/pre`` above 1), whatever
+    the patient's heart rate. The local mean RR normalises each beat by its
+    own 10-second window, so no record-wide statistics (and no ``groups``)
+    are needed and each beat is transformed on its own.
+
+    Parameters
+    ----------
+    downsample : int, default=1
+        Keep every ``downsample``-th beat sample (1 keeps all). Fewer shape
+        columns speed up tree models and leave the RR features more weight.
+
+    Attributes
+    ----------
+    n_leads_ : int
+        Always 1 (one beat per row).
+    n_features_in_ : int
+        Number of input columns (beat samples + 3) seen in ``fit``.
+
+    Notes
+    -----
+    Output: a float32 array ``(n_beats, ceil(n_beat_samples / downsample) +
+    6)`` whose columns are named by ``get_feature_names_out`` (``beat0``,
+    ``beat<downsample>``, ..., then the RR feature names).
+
+    scikit-learn checks expected to fail (``_expected_failed_checks``): the
+    ones that fit on generic random data (2-3 columns, negative values),
+    which is not beats followed by three positive RR intervals; clone,
+    parameter and tag checks pass. The same behaviours are tested on real
+    layouts in ``tests/test_beat_rr_features.py``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklecg.features import BeatRRFeatures
+    >>> beats = np.zeros((2, 8))
+    >>> rr = np.array([[0.8, 0.8, 0.8], [0.5, 1.1, 0.8]])
+    >>> features = BeatRRFeatures(downsample=4).fit_transform(np.hstack([beats, rr]))
+    >>> features.shape
+    (2, 8)
+    >>> features[1, 2:].round(3).tolist()
+    [0.5, 1.1, 0.8, 0.625, 1.375, 2.2]
+    """
+
+    _parameter_constraints: dict = {
+        "downsample": [Interval(Integral, 1, None, closed="left")],
+    }
+    _feature_prefix = "beat"
+
+    def __init__(self, downsample: int = 1):
+        self.downsample = downsample
+
+    def _check_kwargs(self, reset: bool) -> dict:
+        return {
+            "allow_variable_length": False,
+            "min_length": len(RR_COLUMNS) + 1,
+            "min_length_reason": (
+                "at least one beat sample followed by the RR columns "
+                f"{', '.join(RR_COLUMNS)}"
+            ),
+        }
+
+    def _split(self, signals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if signals.ndim != 2:
+            raise ValueError(
+                "BeatRRFeatures expects a 2-D array (n_beats, n_beat_samples + "
+                f"3); got shape {signals.shape}. Pass np.hstack([beats, rr]) "
+                "with the RR columns of fetch_mitbih_beats."
+            )
+        beats, rr = signals[:, : -len(RR_COLUMNS)], signals[:, -len(RR_COLUMNS) :]
+        if np.any(rr <= 0):
+            rows = np.flatnonzero(np.any(rr <= 0, axis=1))
+            raise ValueError(
+                f"the last {len(RR_COLUMNS)} columns of X must be RR intervals "
+                f"in seconds ({', '.join(RR_COLUMNS)}), all positive; rows "
+                f"{rows[:5].tolist()} hold values <= 0. Pass "
+                "np.hstack([beats, rr]) with rr from fetch_mitbih_beats."
+            )
+        return beats, rr
+
+    def _fit(self, signals) -> None:
+        beats, _ = self._split(signals)
+        self._n_beat_out = len(range(0, beats.shape[1], self.downsample))
+        self._n_features_out = self._n_beat_out + len(RR_FEATURE_NAMES)
+
+    def _transform(self, signals) -> np.ndarray:
+        if signals.ndim == 2 and signals.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {signals.shape[1]} features, but BeatRRFeatures was "
+                f"fitted on {self.n_features_in_} ({self.n_features_in_ - 3} "
+                "beat samples + 3 RR columns); pass beats of the fitted length."
+            )
+        beats, rr = self._split(signals)
+        pre, post, local = rr.T
+        ratios = np.column_stack([pre / local, post / local, post / pre])
+        return np.hstack([beats[:, :: self.downsample], rr, ratios]).astype(
+            np.float32, copy=False
+        )
+
+    @property
+    def _expected_failed_checks(self) -> dict[str, str]:
+        """scikit-learn checks expected to fail, ``{check name: reason}``."""
+        reason = (
+            "the generic check fits on 2-3 random columns with negative values, "
+            "not on beat samples followed by three positive RR intervals"
+        )
+        return dict.fromkeys(_DATA_CHECKS, reason)
+
+    def _output_names(self) -> list[str]:
+        beat = [f"beat{i * self.downsample}" for i in range(self._n_beat_out)]
+        return beat + list(RR_FEATURE_NAMES)

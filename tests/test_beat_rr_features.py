@@ -1,0 +1,93 @@
+"""Tests of sklecg.features.BeatRRFeatures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sklecg.features import BeatRRFeatures
+from sklecg.features._beat_rr import RR_FEATURE_NAMES
+
+
+@parametrize_with_checks(
+    [BeatRRFeatures(downsample=2)],
+    expected_failed_checks=lambda est: est._expected_failed_checks,
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+def _rows(n=5, n_samples=10, seed=0):
+    rng = np.random.default_rng(seed)
+    beats = rng.uniform(size=(n, n_samples))
+    rr = rng.uniform(0.4, 1.5, size=(n, 3))
+    return beats, rr
+
+
+@pytest.mark.parametrize("downsample", [1, 3, 4, 10, 20])
+def test_values_match_hand_computation(downsample):
+    beats, rr = _rows()
+    out = BeatRRFeatures(downsample=downsample).fit_transform(np.hstack([beats, rr]))
+    pre, post, local = rr.T
+    expected = np.column_stack(
+        [beats[:, ::downsample], rr, pre / local, post / local, post / pre]
+    )
+    assert out.dtype == np.float32
+    assert out.shape == (5, len(range(0, 10, downsample)) + 6)
+    np.testing.assert_allclose(out, expected, rtol=1e-6)
+
+
+def test_feature_names():
+    beats, rr = _rows(n_samples=9)
+    features = BeatRRFeatures(downsample=4).fit(np.hstack([beats, rr]))
+    assert features.get_feature_names_out().tolist() == [
+        "beat0",
+        "beat4",
+        "beat8",
+        *RR_FEATURE_NAMES,
+    ]
+
+
+def test_premature_beat_ratios():
+    """A premature beat: short pre-RR, compensatory pause after it."""
+    rr = np.array([[0.8, 0.8, 0.8], [0.48, 1.12, 0.8]])
+    out = BeatRRFeatures().fit_transform(np.hstack([np.zeros((2, 4)), rr]))
+    np.testing.assert_allclose(out[:, -3:], [[1, 1, 1], [0.6, 1.4, 1.12 / 0.48]])
+
+
+def test_errors():
+    beats, rr = _rows()
+    X = np.hstack([beats, rr])
+    with pytest.raises(NotFittedError):
+        BeatRRFeatures().transform(X)
+    bad = X.copy()
+    bad[2, -1] = 0.0
+    with pytest.raises(ValueError, match=r"RR intervals.*rows \[2\]"):
+        BeatRRFeatures().fit(bad)
+    with pytest.raises(ValueError, match="at least 4"):
+        BeatRRFeatures().fit(rr)
+    with pytest.raises(ValueError, match="2-D array"):
+        BeatRRFeatures().fit(X[:, None, :])
+    with pytest.raises(ValueError, match="downsample"):
+        BeatRRFeatures(downsample=0).fit(X)
+    fitted = BeatRRFeatures().fit(X)
+    with pytest.raises(ValueError, match="features"):
+        fitted.transform(X[:, 1:])
+    assert clone(fitted).get_params() == {"downsample": 1}
+
+
+@pytest.mark.realdata
+def test_real_beats_premature_classes(mitbih_beats_small):
+    """On real beats, S and V are premature: pre/local RR below N's."""
+    beats = mitbih_beats_small
+    out = BeatRRFeatures(downsample=4).fit_transform(np.hstack([beats.data, beats.rr]))
+    assert out.shape == (beats.data.shape[0], 47 + 6)
+    prematurity = out[:, -3]
+    names = beats.target_names[beats.target]
+    median = {c: np.median(prematurity[names == c]) for c in "NSV"}
+    assert 0.95 < median["N"] < 1.05
+    assert median["S"] < 0.85 * median["N"]
+    assert median["V"] < 0.9 * median["N"]
