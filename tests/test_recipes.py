@@ -26,12 +26,12 @@ def _load_example():
 
 
 def test_pipeline_is_unfitted_and_takes_overrides():
-    pipe = mitbih_beat_pipeline(classifier__n_estimators=7, features__downsample=2)
+    pipe = mitbih_beat_pipeline(classifier__max_iter=7, features__downsample=2)
     assert isinstance(pipe, Pipeline)
     assert [name for name, _ in pipe.steps] == ["features", "classifier"]
-    assert pipe.get_params()["classifier__n_estimators"] == 7
+    assert pipe.get_params()["classifier__max_iter"] == 7
     assert pipe.get_params()["features__downsample"] == 2
-    assert clone(pipe).get_params()["classifier__n_estimators"] == 7
+    assert clone(pipe).get_params()["classifier__max_iter"] == 7
     with pytest.raises(NotFittedError):
         check_is_fitted(pipe)
     with pytest.raises(ValueError, match="no_such"):
@@ -68,7 +68,7 @@ def test_recipe_fits_real_beats(mitbih_beats_small):
     beats = mitbih_beats_small
     X, y = beats_with_rr(beats), beats.target_names[beats.target]
     train = np.arange(y.size) % 4 != 0
-    pipe = clone(mitbih_beat_pipeline(classifier__n_estimators=30))
+    pipe = clone(mitbih_beat_pipeline(classifier__max_iter=30))
     pipe.fit(X[train], y[train])
     predicted = pipe.predict(X[~train])
     assert set(pipe.classes_) == set("NSVFQ")

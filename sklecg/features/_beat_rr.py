@@ -104,7 +104,7 @@ class BeatRRFeatures(SignalTransformer):
     >>> features = BeatRRFeatures(downsample=4).fit_transform(np.hstack([beats, rr]))
     >>> features.shape
     (2, 8)
-    >>> features[1, 2:].round(3).tolist()
+    >>> [round(float(v), 3) for v in features[1, 2:]]
     [0.5, 1.1, 0.8, 0.625, 1.375, 2.2]
     """
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.ensemble import RandomForestClassifier
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.pipeline import Pipeline
 
 from sklecg.features import BeatRRFeatures
@@ -71,20 +71,27 @@ def mitbih_beat_pipeline(**overrides) -> Pipeline:
         post/local and post/pre, which let premature S beats be told apart
         on patients never seen in training.
     ``classifier``
-        :class:`~sklearn.ensemble.RandomForestClassifier` (200 trees,
-        ``min_samples_leaf=5``, ``class_weight="balanced_subsample"``,
-        ``random_state=0``).
+        :class:`~sklearn.ensemble.HistGradientBoostingClassifier` (400
+        iterations, no early stopping, ``random_state=0``; it uses all
+        OpenMP threads -- set ``OMP_NUM_THREADS`` to limit them).
 
     Chosen by patient-wise 4-fold cross-validation
-    (:class:`~sklecg.model_selection.PatientStratifiedKFold`) on the DS1
-    records only; DS2 was scored once, with the result in
-    ``examples/RESULTS.md`` (``examples/honest_evaluation.py``).
+    (:class:`~sklecg.model_selection.PatientStratifiedKFold`, N/S/V/F) on
+    the DS1 records only, among random forests (balanced or not, several
+    leaf sizes), extra trees and gradient boosting, with every 2nd, 4th or
+    8th beat sample; gradient boosting on every 4th sample scored best
+    there. Scores on the held-out DS2 records and on a random 80/20 split
+    are in ``examples/RESULTS.md`` (``examples/honest_evaluation.py``):
+    inter-patient (DS1 -> DS2) macro F1 about 0.5 -- premature S beats of
+    new patients stay hard -- and intra-patient macro F1 about 0.93 with
+    99 % accuracy. Fitting the 109,000 MIT-BIH beats takes about a minute
+    on one CPU core.
 
     Parameters
     ----------
     **overrides
         Step parameters in ``set_params`` form, e.g.
-        ``classifier__n_estimators=50`` or ``features__downsample=2``.
+        ``classifier__max_iter=100`` or ``features__downsample=2``.
 
     Returns
     -------
@@ -99,10 +106,10 @@ def mitbih_beat_pipeline(**overrides) -> Pipeline:
     Examples
     --------
     >>> from sklecg.recipes import mitbih_beat_pipeline
-    >>> pipe = mitbih_beat_pipeline(classifier__n_estimators=50)
+    >>> pipe = mitbih_beat_pipeline(classifier__max_iter=50)
     >>> [name for name, _ in pipe.steps]
     ['features', 'classifier']
-    >>> pipe.get_params()["classifier__n_estimators"]
+    >>> pipe.get_params()["classifier__max_iter"]
     50
     """
     pipeline = Pipeline(
@@ -110,11 +117,8 @@ def mitbih_beat_pipeline(**overrides) -> Pipeline:
             ("features", BeatRRFeatures(downsample=4)),
             (
                 "classifier",
-                RandomForestClassifier(
-                    n_estimators=200,
-                    min_samples_leaf=5,
-                    class_weight="balanced_subsample",
-                    random_state=0,
+                HistGradientBoostingClassifier(
+                    max_iter=400, early_stopping=False, random_state=0
                 ),
             ),
         ]
