@@ -155,17 +155,18 @@ class BeatMorphologyFeatures(RRIntervalFeatures):
     The record is band-passed to 0.5-40 Hz and its QRS complexes found as in
     :func:`~sklecg.features.detect_r_peaks`, then moved onto the R peaks of
     the dominant polarity. The beats (250 ms before to 450 ms after R) are
-    stacked and their median is the record's template beat. 23 features:
+    stacked and their median is the record's template beat. 32 features:
 
     * quality: ``duration`` (s), ``kurtosis`` and ``skewness`` of the
-      filtered signal, and the shares of spectral power below 1 Hz, in
-      5-15 Hz and above 40 Hz (``power_low``, ``power_qrs``,
-      ``power_high``);
+      filtered signal, and the shares of the raw signal's Welch power in 11
+      bands with edges 0, 1, 3, 5, 8, 12, 16, 20, 30, 40, 60 and 150 Hz
+      (``power_0_1hz`` ... ``power_60_150hz``);
     * template shape, amplitudes relative to the R amplitude above the
       isoelectric level (60-100 ms before R): ``r_amplitude`` (mV),
       ``s_depth``, ``qrs_width`` (s, where the wave exceeds 30 % of R within
       80 ms of it), ``p_energy`` and ``p_peak`` (std and maximum in the PR
-      window, 250-80 ms before R), ``st_level`` (80-120 ms after R) and
+      window, 250-80 ms before R), ``pr_interval`` (s, from the P-window
+      maximum to R), ``st_level`` (80-120 ms after R) and
       ``t_amplitude`` (largest deflection 150-450 ms after R);
     * beat-to-beat variability: ``p_correlation`` (mean correlation of each
       beat's PR window with the template's: low without a consistent P
@@ -207,7 +208,7 @@ class BeatMorphologyFeatures(RRIntervalFeatures):
 
     Notes
     -----
-    Output: a float32 array ``(n_signals, 23)`` named by
+    Output: a float32 array ``(n_signals, 32)`` named by
     ``get_feature_names_out``. Filtering runs on equal-length blocks of
     signals at once, the rest per signal.
 
@@ -222,7 +223,7 @@ class BeatMorphologyFeatures(RRIntervalFeatures):
     >>> X, y = make_ecg_classification(n_samples=8, random_state=0, return_X_y=True)
     >>> morphology = BeatMorphologyFeatures(fs=300).fit(X)
     >>> morphology.transform(X).shape
-    (8, 23)
+    (8, 32)
     >>> morphology.get_feature_names_out()[:3]
     array(['duration', 'kurtosis', 'skewness'], dtype=object)
     """

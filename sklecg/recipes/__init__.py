@@ -1,5 +1,6 @@
 """Ready-made pipelines with the settings measured best in ``examples/``."""
 
+from sklecg.recipes._cinc2017 import cinc2017_pipeline
 from sklecg.recipes._mitbih import beats_with_rr, mitbih_beat_pipeline
 
-__all__ = ["beats_with_rr", "mitbih_beat_pipeline"]
+__all__ = ["beats_with_rr", "cinc2017_pipeline", "mitbih_beat_pipeline"]
