@@ -18,7 +18,7 @@ is installed.
 
 Run from the repository root::
 
-    python examples/honest_evaluation.py            # full run, ~10 min
+    python examples/honest_evaluation.py            # full run, ~6 min
     python examples/honest_evaluation.py --quick    # smoke run, < 1 min
 
 The PhysioNet mirror is read from ``SKLECG_PHYSIONET_MIRROR`` (default
@@ -148,7 +148,9 @@ def markdown_table(rows: list[dict]) -> str:
             return value
         if value is None:
             return ""
-        return f"{value:,.0f}" if value >= 100 else f"{value:.3f}"
+        if value >= 100:
+            return f"{value:,.0f}"
+        return f"{value:.1f}" if value >= 2 else f"{value:.3f}"
 
     lines = [
         "| " + " | ".join(columns) + " |",

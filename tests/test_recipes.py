@@ -53,12 +53,15 @@ def test_beats_with_rr_layout_and_errors():
 
 def test_markdown_table():
     table = _load_example().markdown_table(
-        [{"model": "a", "macro F1": 0.5}, {"model": "b", "fit (s)": 1234.5}]
+        [
+            {"model": "a", "macro F1": 0.5, "fit (s)": 53.39},
+            {"model": "b", "fit (s)": 1234.5},
+        ]
     )
     assert table.splitlines() == [
         "| model | macro F1 | fit (s) |",
         "|---|---|---|",
-        "| a | 0.500 |  |",
+        "| a | 0.500 | 53.4 |",
         "| b |  | 1,234 |",
     ]
 
