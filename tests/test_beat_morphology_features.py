@@ -90,6 +90,12 @@ def test_premature_beats_are_counted():
     # One (short, long) pair per 4 intervals of the 23 pairs with a successor.
     assert got["premature_fraction"] == pytest.approx(6 / (rr.size - 1), abs=0.05)
     assert got["local_rr_cv_min"] > 0.1
+    # Median RR 0.8 s: shortest 0.5 s, longest 1.1 s, a quarter of each.
+    assert got["rr_min_ratio"] == pytest.approx(0.5 / 0.8, abs=0.02)
+    assert got["rr_max_ratio"] == pytest.approx(1.1 / 0.8, abs=0.02)
+    assert got["short_rr_fraction"] == pytest.approx(0.25, abs=0.01)
+    assert got["long_rr_fraction"] == pytest.approx(0.25, abs=0.01)
+    assert got["local_heart_rate_min"] == pytest.approx(60 / 0.8, rel=0.02)
 
 
 def test_spectral_shares_sum_to_one_and_flat_signal_gives_zeros():

@@ -33,9 +33,17 @@ FEATURE_NAMES = (
     "beat_correlation_p10",
     "outlier_beat_fraction",
     "template_residual",
+    "r_amplitude_cv",
     "premature_fraction",
     "local_rr_cv_min",
     "local_rr_cv_max",
+    "local_heart_rate_min",
+    "local_heart_rate_max",
+    "rr_min_ratio",
+    "rr_max_ratio",
+    "short_rr_fraction",
+    "long_rr_fraction",
+    "mean_abs_rr_change",
 )
 _N_QUALITY = 3 + len(_BANDS_HZ) - 1
 # Beat window around the R peak, in seconds.
@@ -95,14 +103,25 @@ def _corr_rows(rows: np.ndarray, reference: np.ndarray) -> np.ndarray:
     return a @ b / denominator
 
 
-def _local_rr_cv(rr: np.ndarray) -> tuple[float, float]:
-    """Smallest and largest RR coefficient of variation over 8-beat windows."""
-    if rr.size < _LOCAL_BEATS:
-        cv = rr.std() / rr.mean()
-        return cv, cv
-    windows = np.lib.stride_tricks.sliding_window_view(rr, _LOCAL_BEATS)
+def _rhythm(rr: np.ndarray) -> list[float]:
+    """RR features of ectopy, pauses and rate changes (RR in seconds)."""
+    median = np.median(rr)
+    premature = (rr[:-1] < 0.85 * median) & (rr[1:] > 1.05 * median)
+    windows = np.lib.stride_tricks.sliding_window_view(rr, min(_LOCAL_BEATS, rr.size))
     cv = windows.std(axis=1) / windows.mean(axis=1)
-    return cv.min(), cv.max()
+    heart_rate = 60.0 / windows.mean(axis=1)
+    return [
+        premature.mean(),
+        cv.min(),
+        cv.max(),
+        heart_rate.min(),
+        heart_rate.max(),
+        rr.min() / median,
+        rr.max() / median,
+        np.mean(rr < 0.8 * median),
+        np.mean(rr > 1.2 * median),
+        np.mean(np.abs(np.diff(rr))) / median,
+    ]
 
 
 def _morphology(clean: np.ndarray, r: np.ndarray, polarity: float, fs: float):
@@ -126,8 +145,7 @@ def _morphology(clean: np.ndarray, r: np.ndarray, polarity: float, fs: float):
     scale = residual.std(axis=1) / r_amplitude
     correlation = _corr_rows(beats, template)
     p_correlation = _corr_rows(beats[:, p_window], template[p_window])
-    rr = np.diff(r) / fs
-    premature = (rr[:-1] < 0.85 * np.median(rr)) & (rr[1:] > 1.05 * np.median(rr))
+    r_peaks = beats[:, pre]
     return [
         r_amplitude,
         -qrs.min() / r_amplitude,
@@ -144,8 +162,8 @@ def _morphology(clean: np.ndarray, r: np.ndarray, polarity: float, fs: float):
         np.percentile(correlation, 10),
         np.mean(correlation < 0.8),
         np.median(scale),
-        premature.mean(),
-        *_local_rr_cv(rr),
+        r_peaks.std() / max(abs(r_peaks.mean()), 1e-6),
+        *_rhythm(np.diff(r) / fs),
     ]
 
 
@@ -155,7 +173,7 @@ class BeatMorphologyFeatures(RRIntervalFeatures):
     The record is band-passed to 0.5-40 Hz and its QRS complexes found as in
     :func:`~sklecg.features.detect_r_peaks`, then moved onto the R peaks of
     the dominant polarity. The beats (250 ms before to 450 ms after R) are
-    stacked and their median is the record's template beat. 32 features:
+    stacked and their median is the record's template beat. 40 features:
 
     * quality: ``duration`` (s), ``kurtosis`` and ``skewness`` of the
       filtered signal, and the shares of the raw signal's Welch power in 11
@@ -174,10 +192,17 @@ class BeatMorphologyFeatures(RRIntervalFeatures):
       spread in the PR window: fibrillatory waves), the mean, std and 10th
       percentile of the beats' correlation with the template, the share of
       beats correlating below 0.8 (ectopic or noisy beats),
-      ``template_residual`` (median beat-minus-template spread);
-    * rhythm: ``premature_fraction`` (a short RR followed by a long one) and
-      the smallest / largest RR coefficient of variation over 8-beat
-      windows (``local_rr_cv_min``, ``local_rr_cv_max``).
+      ``template_residual`` (median beat-minus-template spread),
+      ``r_amplitude_cv`` (variation of the R amplitudes);
+    * rhythm: ``premature_fraction`` (a short RR followed by a long one),
+      the smallest / largest RR coefficient of variation and heart rate
+      over 8-beat windows (``local_rr_cv_min``, ``local_rr_cv_max``,
+      ``local_heart_rate_min``, ``local_heart_rate_max``), the shortest and
+      longest RR over the median RR (``rr_min_ratio``, ``rr_max_ratio``),
+      the shares of RR intervals below 80 % and above 120 % of the median
+      (``short_rr_fraction``, ``long_rr_fraction``) and the mean absolute
+      change of successive RR intervals over the median
+      (``mean_abs_rr_change``).
 
     Records with fewer than three complete beats get zeros for all but the
     quality features.
@@ -208,7 +233,7 @@ class BeatMorphologyFeatures(RRIntervalFeatures):
 
     Notes
     -----
-    Output: a float32 array ``(n_signals, 32)`` named by
+    Output: a float32 array ``(n_signals, 40)`` named by
     ``get_feature_names_out``. Filtering runs on equal-length blocks of
     signals at once, the rest per signal.
 
@@ -223,7 +248,7 @@ class BeatMorphologyFeatures(RRIntervalFeatures):
     >>> X, y = make_ecg_classification(n_samples=8, random_state=0, return_X_y=True)
     >>> morphology = BeatMorphologyFeatures(fs=300).fit(X)
     >>> morphology.transform(X).shape
-    (8, 32)
+    (8, 40)
     >>> morphology.get_feature_names_out()[:3]
     array(['duration', 'kurtosis', 'skewness'], dtype=object)
     """
