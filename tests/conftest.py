@@ -18,12 +18,16 @@ import pytest
 import scipy.io
 import torch
 import wfdb
+from threadpoolctl import threadpool_limits
 
 matplotlib.use("Agg")
 # One intra-op thread: the small test networks gain nothing from more, and on
 # a shared 2-core machine OpenMP threads spin against each other (a 10x
 # slow-down of a grid search was measured with 2 threads).
 torch.set_num_threads(1)
+# Likewise for OpenMP (HistGradientBoosting): on a loaded 2-core machine its
+# threads were measured 100x slower than one thread.
+threadpool_limits(limits=1, user_api="openmp")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MIRROR = REPO_ROOT.parent / "shared" / "data" / "physionet"
