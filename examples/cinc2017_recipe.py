@@ -42,6 +42,7 @@ from sklecg.features import STFTFeatures
 from sklecg.metrics import challenge_f1_score
 from sklecg.preprocessing import Resampler
 from sklecg.recipes import cinc2017_pipeline
+from sklecg.utils import markdown_table
 
 CLASSES = ["N", "A", "O", "~"]
 QUICK_RECORDS = 300
@@ -117,23 +118,6 @@ def cross_validate_model(estimator, X, y, n_splits: int) -> dict:
         "fit (s/fold)": float(np.mean(fit_s)),
         "predict (records/s)": y.size / sum(predict_s),
     }
-
-
-def markdown_table(rows: list[dict]) -> str:
-    """Rows of ``{column: value}`` as a markdown table."""
-    columns = list(rows[0])
-
-    def cell(value) -> str:
-        if isinstance(value, str):
-            return value
-        return f"{value:,.0f}" if value >= 100 else f"{value:.3f}"
-
-    lines = [
-        "| " + " | ".join(columns) + " |",
-        "|" + "|".join("---" for _ in columns) + "|",
-    ]
-    lines += ["| " + " | ".join(cell(row[c]) for c in columns) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def run(data_home=None, quick: bool = False, n_jobs: int = 1) -> list[dict]:

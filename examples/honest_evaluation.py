@@ -42,6 +42,7 @@ from sklearn.model_selection import train_test_split
 from sklecg.datasets import fetch_mitbih_beats
 from sklecg.model_selection import InterPatientSplit
 from sklecg.recipes import beats_with_rr, mitbih_beat_pipeline
+from sklecg.utils import markdown_table
 
 CLASSES = ["N", "S", "V", "F", "Q"]
 QUICK_BEATS = 4000
@@ -137,29 +138,6 @@ def score(estimator, X, y, train, test, classes) -> dict:
         "fit (s)": fit_s,
         "predict (beats/s)": test.size / predict_s,
     }
-
-
-def markdown_table(rows: list[dict]) -> str:
-    """Rows of ``{column: value}`` as a markdown table (blank where absent)."""
-    columns = list(dict.fromkeys(key for row in rows for key in row))
-
-    def cell(value) -> str:
-        if isinstance(value, str):
-            return value
-        if value is None:
-            return ""
-        if value >= 100:
-            return f"{value:,.0f}"
-        return f"{value:.1f}" if value >= 2 else f"{value:.3f}"
-
-    lines = [
-        "| " + " | ".join(columns) + " |",
-        "|" + "|".join("---" for _ in columns) + "|",
-    ]
-    lines += [
-        "| " + " | ".join(cell(row.get(c)) for c in columns) + " |" for row in rows
-    ]
-    return "\n".join(lines)
 
 
 def run(data_home=None, quick: bool = False, n_jobs: int = 1) -> list[dict]:

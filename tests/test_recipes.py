@@ -15,6 +15,7 @@ from sklearn.utils import Bunch
 from sklearn.utils.validation import check_is_fitted
 
 from sklecg.recipes import beats_with_rr, mitbih_beat_pipeline
+from sklecg.utils import markdown_table
 
 
 def _load_example():
@@ -52,7 +53,7 @@ def test_beats_with_rr_layout_and_errors():
 
 
 def test_markdown_table():
-    table = _load_example().markdown_table(
+    table = markdown_table(
         [
             {"model": "a", "macro F1": 0.5, "fit (s)": 53.39},
             {"model": "b", "fit (s)": 1234.5},

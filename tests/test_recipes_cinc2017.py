@@ -18,6 +18,7 @@ from sklecg.datasets import make_ecg_classification
 from sklecg.features import BeatMorphologyFeatures, RRIntervalFeatures
 from sklecg.metrics import challenge_f1_score
 from sklecg.recipes import cinc2017_pipeline
+from sklecg.utils import markdown_table
 
 
 @pytest.fixture(autouse=True)
@@ -77,7 +78,7 @@ def test_recipe_fits_real_records(cinc2017_small):
 
 
 def test_markdown_table():
-    table = _load_example().markdown_table(
+    table = markdown_table(
         [{"model": "a", "F1": 0.5, "n": 1234.0}, {"model": "b", "F1": 0.25, "n": 5.0}]
     )
     assert table.splitlines() == [
