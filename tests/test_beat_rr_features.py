@@ -23,7 +23,7 @@ def test_sklearn_compatible(estimator, check):
 def _rows(n=5, n_samples=10, seed=0):
     rng = np.random.default_rng(seed)
     beats = rng.uniform(size=(n, n_samples))
-    rr = rng.uniform(0.4, 1.5, size=(n, 3))
+    rr = rng.uniform(0.4, 1.5, size=(n, 4))
     return beats, rr
 
 
@@ -31,12 +31,21 @@ def _rows(n=5, n_samples=10, seed=0):
 def test_values_match_hand_computation(downsample):
     beats, rr = _rows()
     out = BeatRRFeatures(downsample=downsample).fit_transform(np.hstack([beats, rr]))
-    pre, post, local = rr.T
+    pre, post, local, average = rr.T
     expected = np.column_stack(
-        [beats[:, ::downsample], rr, pre / local, post / local, post / pre]
+        [
+            beats[:, ::downsample],
+            rr,
+            pre / local,
+            post / local,
+            post / pre,
+            pre / average,
+            post / average,
+            local / average,
+        ]
     )
     assert out.dtype == np.float32
-    assert out.shape == (5, len(range(0, 10, downsample)) + 6)
+    assert out.shape == (5, len(range(0, 10, downsample)) + 10)
     np.testing.assert_allclose(out, expected, rtol=1e-6)
 
 
@@ -52,10 +61,18 @@ def test_feature_names():
 
 
 def test_premature_beat_ratios():
-    """A premature beat: short pre-RR, compensatory pause after it."""
-    rr = np.array([[0.8, 0.8, 0.8], [0.48, 1.12, 0.8]])
-    out = BeatRRFeatures().fit_transform(np.hstack([np.zeros((2, 4)), rr]))
-    np.testing.assert_allclose(out[:, -3:], [[1, 1, 1], [0.6, 1.4, 1.12 / 0.48]])
+    """A premature beat: short pre-RR, compensatory pause after it; in a run
+    of fast beats the 10-second mean is short too, the 5-minute one is not."""
+    rr = np.array([[0.8, 0.8, 0.8, 0.8], [0.48, 1.12, 0.8, 0.8], [0.4, 0.4, 0.4, 0.8]])
+    out = BeatRRFeatures().fit_transform(np.hstack([np.zeros((3, 4)), rr]))
+    np.testing.assert_allclose(
+        out[:, -6:],
+        [
+            [1, 1, 1, 1, 1, 1],
+            [0.6, 1.4, 1.12 / 0.48, 0.6, 1.4, 1],
+            [1, 1, 1, 0.5, 0.5, 0.5],
+        ],
+    )
 
 
 def test_errors():
@@ -67,7 +84,7 @@ def test_errors():
     bad[2, -1] = 0.0
     with pytest.raises(ValueError, match=r"RR intervals.*rows \[2\]"):
         BeatRRFeatures().fit(bad)
-    with pytest.raises(ValueError, match="at least 4"):
+    with pytest.raises(ValueError, match="at least 5"):
         BeatRRFeatures().fit(rr)
     with pytest.raises(ValueError, match="2-D array"):
         BeatRRFeatures().fit(X[:, None, :])
@@ -84,10 +101,14 @@ def test_real_beats_premature_classes(mitbih_beats_small):
     """On real beats, S and V are premature: pre/local RR below N's."""
     beats = mitbih_beats_small
     out = BeatRRFeatures(downsample=4).fit_transform(np.hstack([beats.data, beats.rr]))
-    assert out.shape == (beats.data.shape[0], 47 + 6)
-    prematurity = out[:, -3]
+    assert out.shape == (beats.data.shape[0], 47 + 10)
+    prematurity = out[:, -6]
     names = beats.target_names[beats.target]
     median = {c: np.median(prematurity[names == c]) for c in "NSV"}
     assert 0.95 < median["N"] < 1.05
     assert median["S"] < 0.85 * median["N"]
     assert median["V"] < 0.9 * median["N"]
+    # the 5-minute average shows S beats as early even inside SVT runs
+    early = out[:, -3] < 0.9
+    assert early[names == "S"].mean() > 0.5
+    assert early[names == "N"].mean() < 0.1

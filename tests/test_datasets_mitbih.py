@@ -67,6 +67,13 @@ def _check_beats_against_records(beats, records):
             ),
             rtol=1e-6,
         )
+        rr = np.diff(beat_samples) / 360
+        for k in (1, len(beat_samples) // 2, len(beat_samples) - 2):
+            # 5-minute average: intervals ending within 150 s of the beat
+            near = np.abs(beat_samples[1:] - beat_samples[k]) <= 150 * 360
+            np.testing.assert_allclose(
+                beats.rr[mine][k - 1, 3], rr[near].mean(), rtol=1e-5
+            )
         lead = list(group_leads).index("MLII") if "MLII" in group_leads else 0
         k = len(beat_samples) // 2
         np.testing.assert_allclose(
@@ -134,8 +141,13 @@ def test_real_beats_match_kaggle_counts(mitbih_beats):
         assert abs(count / KAGGLE_COUNTS[name] - 1) <= 0.03, (name, count)
     assert abs(n / sum(KAGGLE_COUNTS.values()) - 1) <= 0.03
     assert len(np.unique(mitbih_beats.groups)) == 48
-    assert mitbih_beats.rr.shape == (n, 3) and (mitbih_beats.rr > 0).all()
-    assert list(mitbih_beats.rr_feature_names) == ["pre_rr", "post_rr", "local_rr"]
+    assert mitbih_beats.rr.shape == (n, 4) and (mitbih_beats.rr > 0).all()
+    assert list(mitbih_beats.rr_feature_names) == [
+        "pre_rr",
+        "post_rr",
+        "local_rr",
+        "average_rr",
+    ]
 
 
 @pytest.mark.realdata

@@ -42,13 +42,13 @@ def test_pipeline_is_unfitted_and_takes_overrides():
 
 
 def test_beats_with_rr_layout_and_errors():
-    beats = Bunch(data=np.arange(8.0).reshape(2, 4), rr=np.ones((2, 3)))
+    beats = Bunch(data=np.arange(8.0).reshape(2, 4), rr=np.ones((2, 4)))
     X = beats_with_rr(beats)
     assert X.dtype == np.float32
     np.testing.assert_array_equal(X, np.hstack([beats.data, beats.rr]))
     with pytest.raises(ValueError, match=r"lacks \['rr'\]"):
         beats_with_rr(Bunch(data=beats.data))
-    with pytest.raises(ValueError, match=r"\(n_beats, 3\)"):
+    with pytest.raises(ValueError, match=r"\(n_beats, 4\)"):
         beats_with_rr(Bunch(data=beats.data, rr=np.ones((3, 3))))
 
 

@@ -25,9 +25,12 @@ AAMI_CLASSES = {
     "Q": "/fQ",
 }
 TARGET_NAMES = tuple(AAMI_CLASSES)
-RR_FEATURE_NAMES = ("pre_rr", "post_rr", "local_rr")
+RR_FEATURE_NAMES = ("pre_rr", "post_rr", "local_rr", "average_rr")
 _WINDOW_S = 10
-_CACHE_VERSION = 1
+#: Length (s) of the window centred on each beat for ``average_rr``: the
+#: 5-minute average RR interval of de Chazal, O'Dwyer & Reilly (2004).
+_AVERAGE_WINDOW_S = 300
+_CACHE_VERSION = 2
 _CODE_OF_SYMBOL = {
     sym: code for code, syms in enumerate(AAMI_CLASSES.values()) for sym in syms
 }
@@ -52,6 +55,20 @@ def _window_stats(beat_samples: np.ndarray, rr: np.ndarray) -> tuple:
     median_rr = np.where(found, medians[pos], np.median(rr))
     mean_rr = np.where(found, means[pos], rr.mean())
     return median_rr, mean_rr
+
+
+def _average_rr(beat_samples: np.ndarray, rr: np.ndarray) -> np.ndarray:
+    """Mean RR (s) of the intervals ending within 150 s of each beat.
+
+    ``rr[i]`` is the interval ending at beat ``i + 1``; every beat but a lone
+    one has at least its neighbouring interval in its window.
+    """
+    half = _AVERAGE_WINDOW_S * FS // 2
+    ends = beat_samples[1:]
+    cumulative = np.concatenate([[0.0], np.cumsum(rr)])
+    low = np.searchsorted(ends, beat_samples - half, side="left")
+    high = np.searchsorted(ends, beat_samples + half, side="right")
+    return (cumulative[high] - cumulative[low]) / np.maximum(high - low, 1)
 
 
 def _segment(
@@ -92,7 +109,9 @@ def _record_beats(
         "target": _BEAT_CODES[np.searchsorted(_BEAT_SYMBOLS, symbols[inner])],
         "symbols": symbols[inner],
         "beat_samples": samples[inner],
-        "rr": np.column_stack([rr[:-1], rr[1:], mean_rr[inner]]).astype(np.float32),
+        "rr": np.column_stack(
+            [rr[:-1], rr[1:], mean_rr[inner], _average_rr(samples, rr)[inner]]
+        ).astype(np.float32),
     }
 
 
@@ -146,7 +165,11 @@ def fetch_mitbih_beats(
     with the AAMI EC57 classes N (N L R e j), S (A a J S), V (V E), F (F) and
     Q (/ f Q); other annotation symbols are not beats. The first and last
     beat of each record are dropped so that every beat has a previous and a
-    next RR interval. The result is cached per ``(fs, length)``.
+    next RR interval. Each beat also carries its RR intervals: the previous
+    and next one, the mean over its 10-second window and the mean over the
+    5 minutes centred on it (de Chazal et al., 2004), which together tell
+    premature beats from the patient's own rhythm. The result is cached per
+    ``(fs, length)``.
 
     Read more in ``fetch_mitbih_beats().DESCR``.
 
@@ -182,11 +205,11 @@ def fetch_mitbih_beats(
             ``["N", "S", "V", "F", "Q"]``: the name of each code.
         groups : ndarray of shape (n_beats,), dtype int64
             Record number (100 ... 234), for patient-wise splits.
-        rr : ndarray of shape (n_beats, 3), dtype float32
-            Previous RR, next RR and mean RR of the beat's 10-second window,
-            in seconds.
+        rr : ndarray of shape (n_beats, 4), dtype float32
+            Previous RR, next RR, mean RR of the beat's 10-second window and
+            mean RR of the 5 minutes centred on the beat, in seconds.
         rr_feature_names : ndarray of str
-            ``["pre_rr", "post_rr", "local_rr"]``.
+            ``["pre_rr", "post_rr", "local_rr", "average_rr"]``.
         symbols : ndarray of str
             Original MIT-BIH annotation symbol of each beat.
         beat_samples : ndarray of int

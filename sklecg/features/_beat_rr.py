@@ -13,13 +13,16 @@ __all__ = ["BeatRRFeatures", "RR_COLUMNS", "RR_FEATURE_NAMES"]
 
 #: The RR columns expected at the end of each row, in seconds, as in
 #: ``fetch_mitbih_beats().rr``.
-RR_COLUMNS = ("pre_rr", "post_rr", "local_rr")
+RR_COLUMNS = ("pre_rr", "post_rr", "local_rr", "average_rr")
 #: The RR features appended after the (downsampled) beat samples.
 RR_FEATURE_NAMES = (
     *RR_COLUMNS,
     "pre_rr/local_rr",
     "post_rr/local_rr",
     "post_rr/pre_rr",
+    "pre_rr/average_rr",
+    "post_rr/average_rr",
+    "local_rr/average_rr",
 )
 
 #: scikit-learn checks that fit on random data, which has too few columns or
@@ -54,21 +57,25 @@ class BeatRRFeatures(SignalTransformer):
     """Beat samples (optionally downsampled) plus RR intervals and their ratios.
 
     Input rows are one heartbeat each, laid out as
-    ``[beat samples ..., pre_rr, post_rr, local_rr]``: the segment followed by
-    the three RR columns of :func:`sklecg.datasets.fetch_mitbih_beats` (the
-    interval before and after the beat and the mean RR of its 10-second
-    window, in seconds). Build that input with
+    ``[beat samples ..., pre_rr, post_rr, local_rr, average_rr]``: the
+    segment followed by the four RR columns of
+    :func:`sklecg.datasets.fetch_mitbih_beats` (the interval before and after
+    the beat, the mean RR of its 10-second window and the mean RR of the 5
+    minutes centred on it, in seconds). Build that input with
     ``np.hstack([beats.data, beats.rr])`` or
     :func:`sklecg.recipes.beats_with_rr`.
 
-    The output keeps every ``downsample``-th beat sample and appends six RR
-    features: the three intervals and the ratios ``pre/local``,
-    ``post/local`` and ``post/pre``. The ratios are what carries across
-    patients: a premature beat (S or V) has ``pre/local`` well below 1 and is
-    often followed by a compensatory pause (``post/pre`` above 1), whatever
-    the patient's heart rate. The local mean RR normalises each beat by its
-    own 10-second window, so no record-wide statistics (and no ``groups``)
-    are needed and each beat is transformed on its own.
+    The output keeps every ``downsample``-th beat sample and appends ten RR
+    features: the four intervals and the ratios ``pre/local``,
+    ``post/local``, ``post/pre``, ``pre/average``, ``post/average`` and
+    ``local/average``. The ratios are what carries across patients: a
+    premature beat (S or V) has ``pre/local`` well below 1 and is often
+    followed by a compensatory pause (``post/pre`` above 1), whatever the
+    patient's heart rate; within a run of premature beats (a
+    supraventricular tachycardia) the 10-second mean is itself short, and
+    the 5-minute average still shows the beats as early. The RR columns
+    carry the beat's context, so no ``groups`` are needed and each beat is
+    transformed on its own.
 
     Parameters
     ----------
@@ -81,17 +88,17 @@ class BeatRRFeatures(SignalTransformer):
     n_leads_ : int
         Always 1 (one beat per row).
     n_features_in_ : int
-        Number of input columns (beat samples + 3) seen in ``fit``.
+        Number of input columns (beat samples + 4) seen in ``fit``.
 
     Notes
     -----
     Output: a float32 array ``(n_beats, ceil(n_beat_samples / downsample) +
-    6)`` whose columns are named by ``get_feature_names_out`` (``beat0``,
+    10)`` whose columns are named by ``get_feature_names_out`` (``beat0``,
     ``beat<downsample>``, ..., then the RR feature names).
 
     scikit-learn checks expected to fail (``_expected_failed_checks``): the
     ones that fit on generic random data (2-3 columns, negative values),
-    which is not beats followed by three positive RR intervals; clone,
+    which is not beats followed by four positive RR intervals; clone,
     parameter and tag checks pass. The same behaviours are tested on real
     layouts in ``tests/test_beat_rr_features.py``.
 
@@ -100,12 +107,12 @@ class BeatRRFeatures(SignalTransformer):
     >>> import numpy as np
     >>> from sklecg.features import BeatRRFeatures
     >>> beats = np.zeros((2, 8))
-    >>> rr = np.array([[0.8, 0.8, 0.8], [0.5, 1.1, 0.8]])
+    >>> rr = np.array([[0.8, 0.8, 0.8, 0.8], [0.5, 1.1, 0.8, 1.0]])
     >>> features = BeatRRFeatures(downsample=4).fit_transform(np.hstack([beats, rr]))
     >>> features.shape
-    (2, 8)
+    (2, 12)
     >>> [round(float(v), 3) for v in features[1, 2:]]
-    [0.5, 1.1, 0.8, 0.625, 1.375, 2.2]
+    [0.5, 1.1, 0.8, 1.0, 0.625, 1.375, 2.2, 0.5, 1.1, 0.8]
     """
 
     _parameter_constraints: dict = {
@@ -130,8 +137,8 @@ class BeatRRFeatures(SignalTransformer):
         if signals.ndim != 2:
             raise ValueError(
                 "BeatRRFeatures expects a 2-D array (n_beats, n_beat_samples + "
-                f"3); got shape {signals.shape}. Pass np.hstack([beats, rr]) "
-                "with the RR columns of fetch_mitbih_beats."
+                f"{len(RR_COLUMNS)}); got shape {signals.shape}. Pass "
+                "np.hstack([beats, rr]) with the RR columns of fetch_mitbih_beats."
             )
         beats, rr = signals[:, : -len(RR_COLUMNS)], signals[:, -len(RR_COLUMNS) :]
         if np.any(rr <= 0):
@@ -153,12 +160,22 @@ class BeatRRFeatures(SignalTransformer):
         if signals.ndim == 2 and signals.shape[1] != self.n_features_in_:
             raise ValueError(
                 f"X has {signals.shape[1]} features, but BeatRRFeatures was "
-                f"fitted on {self.n_features_in_} ({self.n_features_in_ - 3} "
-                "beat samples + 3 RR columns); pass beats of the fitted length."
+                f"fitted on {self.n_features_in_} "
+                f"({self.n_features_in_ - len(RR_COLUMNS)} beat samples + "
+                f"{len(RR_COLUMNS)} RR columns); pass beats of the fitted length."
             )
         beats, rr = self._split(signals)
-        pre, post, local = rr.T
-        ratios = np.column_stack([pre / local, post / local, post / pre])
+        pre, post, local, average = rr.T
+        ratios = np.column_stack(
+            [
+                pre / local,
+                post / local,
+                post / pre,
+                pre / average,
+                post / average,
+                local / average,
+            ]
+        )
         return np.hstack([beats[:, :: self.downsample], rr, ratios]).astype(
             np.float32, copy=False
         )
@@ -168,7 +185,7 @@ class BeatRRFeatures(SignalTransformer):
         """scikit-learn checks expected to fail, ``{check name: reason}``."""
         reason = (
             "the generic check fits on 2-3 random columns with negative values, "
-            "not on beat samples followed by three positive RR intervals"
+            "not on beat samples followed by four positive RR intervals"
         )
         return dict.fromkeys(_DATA_CHECKS, reason)
 

@@ -19,11 +19,12 @@ def beats_with_rr(beats) -> np.ndarray:
     beats : Bunch
         As returned by :func:`sklecg.datasets.fetch_mitbih_beats` (or a
         subset of it): ``data`` of shape ``(n_beats, n_samples)`` and ``rr``
-        of shape ``(n_beats, 3)`` (previous, next and local mean RR, seconds).
+        of shape ``(n_beats, 4)`` (previous, next, 10-second mean and
+        5-minute mean RR, seconds).
 
     Returns
     -------
-    X : ndarray of shape (n_beats, n_samples + 3), dtype float32
+    X : ndarray of shape (n_beats, n_samples + 4), dtype float32
         ``np.hstack([beats.data, beats.rr])``.
 
     Raises
@@ -36,9 +37,9 @@ def beats_with_rr(beats) -> np.ndarray:
     >>> import numpy as np
     >>> from sklearn.utils import Bunch
     >>> from sklecg.recipes import beats_with_rr
-    >>> beats = Bunch(data=np.zeros((4, 187)), rr=np.ones((4, 3)))
+    >>> beats = Bunch(data=np.zeros((4, 187)), rr=np.ones((4, 4)))
     >>> beats_with_rr(beats).shape
-    (4, 190)
+    (4, 191)
     """
     missing = [key for key in ("data", "rr") if key not in beats]
     if missing:
@@ -47,9 +48,9 @@ def beats_with_rr(beats) -> np.ndarray:
             "sklecg.datasets.fetch_mitbih_beats(), which holds data and rr."
         )
     data, rr = np.asarray(beats["data"]), np.asarray(beats["rr"])
-    if data.ndim != 2 or rr.shape != (data.shape[0], 3):
+    if data.ndim != 2 or rr.shape != (data.shape[0], 4):
         raise ValueError(
-            "beats.data must be (n_beats, n_samples) and beats.rr (n_beats, 3); "
+            "beats.data must be (n_beats, n_samples) and beats.rr (n_beats, 4); "
             f"got {data.shape} and {rr.shape}."
         )
     return np.hstack([data, rr]).astype(np.float32, copy=False)
@@ -58,7 +59,7 @@ def beats_with_rr(beats) -> np.ndarray:
 def mitbih_beat_pipeline(**overrides) -> Pipeline:
     """Unfitted pipeline classifying MIT-BIH heartbeats into AAMI classes.
 
-    Input: rows ``[187 beat samples, pre_rr, post_rr, local_rr]`` as built
+    Input: rows ``[187 beat samples, pre_rr, post_rr, local_rr, average_rr]`` as built
     by :func:`beats_with_rr` from :func:`sklecg.datasets.fetch_mitbih_beats`
     (Kaggle-style beats at 125 Hz plus the RR intervals in seconds); labels:
     the AAMI classes (codes or letters, N S V F Q or a subset).
