@@ -316,8 +316,8 @@ def compare_models(X, y, train, val, settings, n_jobs, verbose, output) -> list:
         name = "SpectrogramCNNLSTM" + (" + Augmenter" if on else "")
         print(f"  {name}: {cnn_train.size} training records ...", flush=True)
         pipe = clone(cnn_pipeline(settings["epochs"], verbose)).set_params(**params)
-        result, fitted[name] = validate(pipe, X, y, cnn_train, val)
-        network = fitted[name][-1]
+        result, fitted[name, cnn_train.size] = validate(pipe, X, y, cnn_train, val)
+        network = fitted[name, cnn_train.size][-1]
         rows.append(
             {
                 "model": name,
@@ -338,7 +338,7 @@ def compare_models(X, y, train, val, settings, n_jobs, verbose, output) -> list:
         if name.startswith("Random"):
             parts = {cnn_train.size: cnn_train, **parts}
         for part in parts.values():
-            result, fitted[name] = validate(pipe, X, y, part, val)
+            result, fitted[name, part.size] = validate(pipe, X, y, part, val)
             rows.append(
                 {
                     "model": name,
@@ -351,21 +351,33 @@ def compare_models(X, y, train, val, settings, n_jobs, verbose, output) -> list:
             print(f"  {name}, {part.size} records: {challenge:.3f}", flush=True)
     best_cnn = max(
         (row for row in rows if "parameters" in row), key=lambda r: r["challenge F1"]
-    )["model"]
-    model_figures(fitted, best_cnn, X_val, y_val, output)
+    )
+    shown = {
+        key: fitted[key]
+        for key in [
+            (best_cnn["model"], best_cnn["training records"]),
+            (next(iter(peers)), train.size),
+        ]
+    }
+    model_figures(shown, X_val, y_val, output)
     return [{"study": "models", **row} for row in rows]
 
 
-def model_figures(fitted: dict, cnn_name: str, X_val, y_val, output) -> None:
-    """Training curves of the network; validation confusion matrices."""
-    save(TrainingHistoryDisplay.from_estimator(fitted[cnn_name]), output, "history")
-    figure, axes = plt.subplots(1, 2, figsize=(10, 4.3), layout="constrained")
-    forest_name = next(name for name in fitted if name.startswith("Random"))
-    for axis, name in zip(axes, (cnn_name, forest_name)):
+def model_figures(shown: dict, X_val, y_val, output) -> None:
+    """Training curves of the network (first of ``shown``, a dict
+    ``{(name, training records): fitted pipeline}``) and validation confusion
+    matrices of every model in ``shown``."""
+    network = next(iter(shown.values()))
+    save(TrainingHistoryDisplay.from_estimator(network), output, "history")
+    figure, axes = plt.subplots(
+        1, len(shown), figsize=(5 * len(shown), 4.3), layout="constrained"
+    )
+    for axis, ((name, n_train), pipeline) in zip(axes, shown.items()):
         NormalizedConfusionMatrixDisplay.from_estimator(
-            fitted[name], X_val, y_val, labels=CLASSES, ax=axis, colorbar=False
+            pipeline, X_val, y_val, labels=CLASSES, ax=axis, colorbar=False
         )
-        axis.set_title(name.replace(" on STFT", "\non STFT"), fontsize="medium")
+        title = name.replace(" (", "\n(") + f"\n{n_train} training records"
+        axis.set_title(title, fontsize="medium")
     save(figure, output, "confusion")
 
 
