@@ -1,42 +1,123 @@
-"""The README's main job and code example run end to end."""
+"""The README's main job (``make run``) and code example run end to end."""
 
+import importlib.util
 import re
-import runpy
 from pathlib import Path
 
 import pytest
 
+from sklecg.nn import SpectrogramCNNLSTM, count_parameters
+
 ROOT = Path(__file__).resolve().parents[1]
+ROUTES = {"RR forest", "STFT forest", "STFT CNN-LSTM"}
+SETTINGS = {"-", "filters=(4, 8)", "filters=(8, 16)"}
 
 
-def test_main_job_on_synthetic_data(capsys, monkeypatch):
-    monkeypatch.delenv("SKLECG_PHYSIONET_MIRROR", raising=False)
-    main = runpy.run_path(str(ROOT / "examples" / "main_job.py"))["main"]
-    scores = main(["--n-synthetic", "120", "--n-splits", "3", "--n-jobs", "1"])
-    out = capsys.readouterr().out
-    assert "synthetic records" in out
-    assert "specificity" in out
+def load_main_job():
+    spec = importlib.util.spec_from_file_location(
+        "main_job", ROOT / "examples" / "main_job.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def mean_f1(row: dict) -> float:
+    """The mean of a ``"0.700 ± 0.030"`` challenge-F1 cell."""
+    return float(row["challenge F1"].split(" ± ")[0])
+
+
+def check_figures(figures, folder: Path) -> None:
+    names = sorted(p.name for p in figures)
+    assert names == ["main_job_confusion.png", "main_job_training_curve.png"]
+    for path in figures:
+        assert path.parent == folder
+        data = path.read_bytes()
+        assert data.startswith(b"\x89PNG")
+        assert 5_000 < len(data) < 150_000
+
+
+def check_search(result: dict, out: str) -> None:
+    """The grid's table, the best parameters and the held-out report."""
+    assert "Fitting 3 folds for each of 4 candidates, totalling 12 fits" in out
+    assert "[12/12 folds" in out
+    rows = result["cv_results"]
+    assert sorted(r["rank"] for r in rows) == [1, 2, 3, 4]
+    assert {r["route"] for r in rows} == ROUTES
+    assert {r["setting"] for r in rows} == SETTINGS
+    for row in rows:
+        assert 0.0 <= mean_f1(row) <= 1.0
+        assert 0.0 <= row["accuracy"] <= 1.0
+        assert 0.0 <= row["specificity (macro)"] <= 1.0
+    best = next(r for r in rows if r["rank"] == 1)
+    assert result["best_params"] == {
+        "route": best["route"],
+        "setting": best["setting"],
+    }
+    assert mean_f1(best) == max(mean_f1(r) for r in rows)
+    assert "| rank | route | setting | challenge F1 |" in out
+    report = result["report"]
+    assert "specificity" in report and report in out
     for label in ("N", "A", "O", "~", "macro avg", "weighted avg"):
-        assert re.search(rf"^\s*{re.escape(label)}\s+\d", out, re.MULTILINE)
-    assert 0.0 <= scores["challenge_f1"] <= 1.0
-    # Four balanced synthetic classes: chance accuracy is 0.25.
-    assert scores["accuracy"] > 0.4
+        assert re.search(rf"^\s*{re.escape(label)}\s+\d", report, re.MULTILINE)
+    held_out = {row["model"]: row for row in result["held_out"]}
+    assert held_out["best of the search"]["route"] == best["route"]
+    assert "challenge F1: " in out
+
+
+def network_parameters(setting: str) -> int:
+    """Parameters of the main job's network for 4 classes and 3,000-sample
+    records at 100 Hz (STFT n_fft 64, hop 32: 33 frequencies, 92 frames)."""
+    filters = tuple(int(f) for f in re.findall(r"\d+", setting))
+    module = SpectrogramCNNLSTM(
+        n_outputs=4,
+        n_freqs=33,
+        n_frames=92,
+        filters=filters,
+        kernel_size=3,
+        lstm_hidden=32,
+    )
+    return count_parameters(module)
 
 
 @pytest.mark.realdata
-def test_main_job_on_real_cinc2017_records(
-    capsys, real_subset_mirror, tmp_path, monkeypatch
+def test_main_job_quick_on_real_cinc2017(
+    physionet_mirror, sklecg_data_home, tmp_path, monkeypatch, capsys
 ):
-    # 300 real CinC 2017 records (a subset zip of the mirror), own data_home.
-    monkeypatch.setenv("SKLECG_DATA", str(tmp_path))
-    monkeypatch.setenv("SKLECG_PHYSIONET_MIRROR", str(real_subset_mirror))
-    main = runpy.run_path(str(ROOT / "examples" / "main_job.py"))["main"]
-    scores = main(["--n-splits", "3", "--n-jobs", "1"])
+    monkeypatch.setenv("SKLECG_PHYSIONET_MIRROR", str(physionet_mirror))
+    result = load_main_job().run(
+        data_home=sklecg_data_home, quick=True, output=tmp_path
+    )
     out = capsys.readouterr().out
     assert "PhysioNet/CinC 2017 records from the mirror" in out
-    assert "300 records" in out
-    # A majority-class guess scores F1 0 on A and O: challenge F1 about 0.25.
-    assert scores["challenge_f1"] > 0.3
+    assert "240 records" in out and "held out 48" in out
+    check_search(result, out)
+    check_figures(result["figures"], tmp_path)
+    held_out = {row["model"]: row for row in result["held_out"]}
+    network = held_out.get("best network", held_out["best of the search"])
+    assert network["route"] == "STFT CNN-LSTM"
+    assert network["parameters"] == network_parameters(network["setting"])
+    # The rhythm features separate AF from sinus rhythm even in the quick
+    # run: a majority-class guess (all N) scores a challenge F1 of about 0.25.
+    assert result["best_params"]["route"] == "RR forest"
+    assert held_out["best of the search"]["challenge F1"] > 0.45
+    rows = {r["route"]: r for r in result["cv_results"]}
+    assert mean_f1(rows["RR forest"]) > mean_f1(rows["STFT forest"])
+
+
+def test_main_job_synthetic_fallback(tmp_path, monkeypatch, capsys):
+    # No training2017.zip in the mirror folder: synthetic records instead.
+    monkeypatch.setenv("SKLECG_PHYSIONET_MIRROR", str(tmp_path))
+    output = tmp_path / "figures"
+    result = load_main_job().main(["--quick", "--output", str(output)])
+    out = capsys.readouterr().out
+    assert "synthetic records (make_ecg_classification)" in out
+    assert "240 records (A: 60, N: 60, O: 60, ~: 60)" in out
+    check_search(result, out)
+    check_figures(result["figures"], output)
+    # Four balanced classes: chance accuracy is 0.25.
+    assert result["held_out"][0]["accuracy"] > 0.5
+    assert re.search(r"^total \d+ s$", out, re.MULTILINE)
 
 
 def test_readme_example_runs():
