@@ -1,0 +1,109 @@
+"""examples/mitbih_model_comparison.py: the --quick run on real MIT-BIH beats."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.dummy import DummyClassifier
+from sklearn.metrics import f1_score
+
+from sklecg.nn import ConvNet, CoupledCNN, ResidualCNN, SimpleCNN, count_parameters
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+SCORES = [
+    "recall (w)",
+    "specificity (w)",
+    "precision (w)",
+    "F1 (w)",
+    "F1 (macro)",
+    "accuracy",
+]
+
+
+def load_example(name: str):
+    """Import ``examples/<name>.py`` as a module (the scripts are no package)."""
+    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.realdata
+def test_comparison_quick(physionet_mirror, sklecg_data_home, monkeypatch, tmp_path):
+    monkeypatch.setenv("SKLECG_PHYSIONET_MIRROR", str(physionet_mirror))
+    example = load_example("mitbih_model_comparison")
+    rows = example.run(data_home=sklecg_data_home, quick=True, output=tmp_path)
+
+    models = {row["model"]: row for row in rows if "model" in row}
+    assert list(models) == [
+        "SimpleCNN",
+        "ConvNet, 4 layers",
+        "ResidualCNN",
+        "CoupledCNN",
+    ]
+    expected_parameters = {
+        "SimpleCNN": count_parameters(SimpleCNN(n_outputs=5, n_timesteps=187)),
+        "ConvNet, 4 layers": count_parameters(
+            ConvNet(
+                n_outputs=5,
+                n_timesteps=187,
+                filters=(32, 64, 128, 256),
+                kernel_sizes=5,
+                dropout=0.5,
+            )
+        ),
+        "ResidualCNN": count_parameters(ResidualCNN(n_outputs=5, n_timesteps=187)),
+        "CoupledCNN": count_parameters(CoupledCNN(n_outputs=5, n_timesteps=187)),
+    }
+    assert {name: row["parameters"] for name, row in models.items()} == (
+        expected_parameters
+    )
+    assert expected_parameters["ConvNet, 4 layers"] == 397_253
+
+    studies = {}
+    for row in rows:
+        if "study" in row:
+            studies.setdefault(row["study"], []).append(row["setting"])
+    assert studies == {
+        "optimizer": ["adam", "adamw"],
+        "plateau": ["none", "0.2", "0.5", "0.8"],
+        "class_weight": ["0.0", "0.1", "0.5", "1.0"],
+        "sampler": ["none", "0.1", "0.25", "0.5", "1.0"],
+    }
+    for row in rows:
+        assert all(0.0 <= row[key] <= 1.0 for key in SCORES)
+        assert row["fit (s)"] > 0
+        # weighted recall is accuracy, by definition
+        assert row["recall (w)"] == pytest.approx(row["accuracy"])
+
+    # the best network beats always answering the majority class N
+    _, y, train, test = example.intra_patient_split(
+        sklecg_data_home, example.QUICK_TRAIN_BEATS, example.QUICK_TEST_BEATS
+    )
+    majority = DummyClassifier().fit(np.zeros(train.size), y[train])
+    baseline = f1_score(y[test], majority.predict(np.zeros(test.size)), average="macro")
+    assert max(row["F1 (macro)"] for row in models.values()) > baseline + 0.1
+
+    for name in ("models", "confusion", *studies):
+        figure = tmp_path / f"comparison_{name}.png"
+        assert figure.is_file() and 0 < figure.stat().st_size < 150_000
+
+
+@pytest.mark.realdata
+def test_split_is_stratified_and_disjoint(
+    physionet_mirror, sklecg_data_home, monkeypatch
+):
+    monkeypatch.setenv("SKLECG_PHYSIONET_MIRROR", str(physionet_mirror))
+    example = load_example("mitbih_model_comparison")
+    X, y, train, test = example.intra_patient_split(sklecg_data_home, 5_000, None)
+    assert X.shape == (y.size, 187)
+    assert train.size == 5_000 and test.size == round(0.2 * y.size)
+    assert np.intersect1d(train, test).size == 0
+    shares = [np.mean(y[part] == "S") for part in (train, test)]
+    assert shares == pytest.approx([np.mean(y == "S")] * 2, abs=0.002)
+    fit, validation = example.validation_fold(train, y, 2_000)[0]
+    assert (fit.size, validation.size) == (1_500, 500)
+    assert np.isin(np.r_[fit, validation], train).all()
