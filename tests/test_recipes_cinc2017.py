@@ -93,7 +93,7 @@ def test_markdown_table():
 def test_example_quick(physionet_mirror, sklecg_data_home, monkeypatch):
     monkeypatch.setenv("SKLECG_PHYSIONET_MIRROR", str(physionet_mirror))
     rows = _load_example().run(data_home=sklecg_data_home, quick=True)
-    recipe, forest = rows
+    recipe, forest = rows[:2]  # then MiniRocket when aeon is installed
     assert recipe["model"].startswith("sklecg recipe")
     assert forest["model"].startswith("AMLS RandomForest")
     mean_f1 = {row["model"]: float(row["challenge F1"].split()[0]) for row in rows}
