@@ -292,9 +292,8 @@ def best_network_params(search: GridSearchCV) -> dict:
     return res["params"][best]
 
 
-def held_out_row(name: str, model, seconds: float, X_test, y_test) -> dict:
-    """Scores of a fitted pipeline on the held-out records."""
-    y_pred = model.predict(X_test)
+def held_out_row(name: str, model, seconds: float, y_test, y_pred) -> dict:
+    """Scores of a fitted pipeline's predictions of the held-out records."""
     network = model.named_steps["classifier"]
     return {
         "model": name,
@@ -319,10 +318,12 @@ def fit_timed(model, X, y) -> float:
     return time.perf_counter() - start
 
 
-def save_figures(best, network, X_test, y_test, output: Path) -> list[Path]:
+def save_figures(best, y_test, y_pred, network, output: Path) -> list[Path]:
     """Confusion matrix of ``best`` and training curve of ``network``."""
     output.mkdir(parents=True, exist_ok=True)
-    confusion = NormalizedConfusionMatrixDisplay.from_estimator(best, X_test, y_test)
+    confusion = NormalizedConfusionMatrixDisplay.from_predictions(
+        y_test, y_pred, labels=best.classes_
+    )
     confusion.ax_.set_title(
         f"{route_of(best.get_params())} on {len(y_test):,} held-out records"
     )
@@ -387,28 +388,26 @@ def run(
     print("\ncross-validation (search records):\n" + markdown_table(rows), flush=True)
 
     best = search.best_estimator_
+    y_pred = best.predict(X_test)
     held_out = [
-        held_out_row(
-            "best of the search",
-            best,
-            search.refit_time_,
-            X_test,
-            y_test,
-        )
+        held_out_row("best of the search", best, search.refit_time_, y_test, y_pred)
     ]
-    if route_of(search.best_params_) == NETWORK:
-        network = best
-    else:
-        params = best_network_params(search)
+    network = best
+    if route_of(search.best_params_) != NETWORK:
         print(
             "\nfitting the best network configuration on the search records "
             "for its training curve",
             flush=True,
         )
-        network = clone(search.estimator).set_params(**params, classifier__verbose=1)
+        network = clone(search.estimator).set_params(
+            **best_network_params(search), classifier__verbose=1
+        )
         seconds = fit_timed(network, X_search, y_search)
-        held_out.append(held_out_row("best network", network, seconds, X_test, y_test))
-    y_pred = best.predict(X_test)
+        held_out.append(
+            held_out_row(
+                "best network", network, seconds, y_test, network.predict(X_test)
+            )
+        )
     report = classification_report(y_test, y_pred)
     print(
         f"\nheld-out records ({y_test.size}), best model "
@@ -417,7 +416,7 @@ def run(
     )
     print(f"challenge F1: {challenge_f1_score(y_test, y_pred):.3f}\n", flush=True)
     print(markdown_table(held_out), flush=True)
-    figures = save_figures(best, network, X_test, y_test, output)
+    figures = save_figures(best, y_test, y_pred, network, output)
     print("\nfigures: " + ", ".join(str(p) for p in figures), flush=True)
     return {
         "cv_results": rows,
