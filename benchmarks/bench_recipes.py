@@ -3,7 +3,7 @@
 Runs the two recipe scripts of ``examples/`` in this process and prints, for
 every data set and split, each model's score beside its fit time and
 prediction throughput, with ratios to the RandomForest peer measured in the
-same run:
+same run (after each script's own table, per-class F1 included):
 
 * MIT-BIH beats (``examples/honest_evaluation.py``): the
   ``mitbih_beat_pipeline`` recipe, a RandomForest on the raw beats and
@@ -16,7 +16,8 @@ same run:
 MiniRocket rows appear when the optional ``aeon`` package is installed
 (``pip install -e .[benchmark]``).
 
-Run: ``python benchmarks/bench_recipes.py [--quick] [--threads 1]``. Needs
+Run: ``python benchmarks/bench_recipes.py [--quick] [--dataset both]
+[--threads 1]``. Needs
 the PhysioNet mirror (``../shared/data/physionet`` or
 ``SKLECG_PHYSIONET_MIRROR``); the full run takes about 40 minutes on one
 core.
@@ -77,22 +78,28 @@ def with_ratios(rows: list[dict], score: str, fit: str, throughput: str) -> list
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small subsets")
+    parser.add_argument(
+        "--dataset", choices=["mitbih", "cinc2017", "both"], default="both"
+    )
     parser.add_argument("--data-home", default=None)
     parser.add_argument("--threads", type=int, default=1, help="OpenMP threads")
     args = parser.parse_args(argv)
-    with threadpool_limits(args.threads):
-        beats = load_example("honest_evaluation").run(args.data_home, args.quick)
-        records = load_example("cinc2017_recipe").run(args.data_home, args.quick)
-    print("\nMIT-BIH heartbeats\n")
-    print(
-        markdown_table(with_ratios(beats, "macro F1", "fit (s)", "predict (beats/s)"))
-    )
-    print("\nCinC 2017 records\n")
-    print(
-        markdown_table(
-            with_ratios(records, "challenge F1", "fit (s/fold)", "predict (records/s)")
+    if args.dataset in ("mitbih", "both"):
+        with threadpool_limits(args.threads):
+            beats = load_example("honest_evaluation").run(args.data_home, args.quick)
+        print("\nMIT-BIH heartbeats\n")
+        print(markdown_table(beats), end="\n\n")
+        ratios = with_ratios(beats, "macro F1", "fit (s)", "predict (beats/s)")
+        print(markdown_table(ratios), flush=True)
+    if args.dataset in ("cinc2017", "both"):
+        with threadpool_limits(args.threads):
+            records = load_example("cinc2017_recipe").run(args.data_home, args.quick)
+        print("\nCinC 2017 records\n")
+        print(markdown_table(records), end="\n\n")
+        ratios = with_ratios(
+            records, "challenge F1", "fit (s/fold)", "predict (records/s)"
         )
-    )
+        print(markdown_table(ratios))
 
 
 if __name__ == "__main__":
