@@ -17,10 +17,9 @@ MiniRocket rows appear when the optional ``aeon`` package is installed
 (``pip install -e .[benchmark]``).
 
 Run: ``python benchmarks/bench_recipes.py [--quick] [--dataset both]
-[--threads 1]``. Needs
-the PhysioNet mirror (``../shared/data/physionet`` or
-``SKLECG_PHYSIONET_MIRROR``); the full run takes about 40 minutes on one
-core.
+[--threads 1]``. Needs the PhysioNet mirror (``../shared/data/physionet``
+or ``SKLECG_PHYSIONET_MIRROR``); the full run takes about an hour on one
+core, most of it MiniRocket's.
 """
 
 from __future__ import annotations
