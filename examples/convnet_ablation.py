@@ -23,7 +23,7 @@ lr 1e-3, batch 64, no early stopping), so the scores are below what the full
 
 Run from the repository root::
 
-    python examples/convnet_ablation.py            # full run, ~8 min
+    python examples/convnet_ablation.py            # full run, ~8 min CPU
     python examples/convnet_ablation.py --quick    # smoke run, < 1 min
 
 The PhysioNet mirror is read from ``SKLECG_PHYSIONET_MIRROR`` (default
