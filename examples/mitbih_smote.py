@@ -23,13 +23,13 @@ It prints per-class F1 (N S V F Q), macro F1, accuracy and fit time on the
 
 CPU budget (one thread): every setting is trained on a stratified subset of
 ``TRAIN_BEATS`` = 15,000 beats of the 87,518-beat training part (SMOTE turns
-it into about 62,000) for at most 5 epochs (batch 128, AdamW, lr 1e-3,
-early stopping with patience 2 on an internal 10 % validation split, drawn
-after resampling).
+it into about 62,000) for at most 8 epochs (batch 128, AdamW, lr 1e-3,
+early stopping with patience 3 on an internal 10 % validation split, drawn
+after resampling): the training settings of ``mitbih_model_comparison.py``.
 
 Run from the repository root::
 
-    python examples/mitbih_smote.py            # full run, ~8 min
+    python examples/mitbih_smote.py            # full run, ~6 min CPU
     python examples/mitbih_smote.py --quick    # smoke run, < 1 min
 
 The PhysioNet mirror is read from ``SKLECG_PHYSIONET_MIRROR`` (default
