@@ -38,12 +38,12 @@ def test_comparison_quick(physionet_mirror, sklecg_data_home, monkeypatch, tmp_p
     rows = example.run(data_home=sklecg_data_home, quick=True, output=tmp_path)
 
     models = {row["model"]: row for row in rows if "model" in row}
-    assert list(models) == [
-        "SimpleCNN",
-        "ConvNet, 4 layers",
-        "ResidualCNN",
-        "CoupledCNN",
-    ]
+    *compared, tuned = models
+    assert compared == ["SimpleCNN", "ConvNet, 4 layers", "ResidualCNN", "CoupledCNN"]
+    # the tuned row refits one of the four networks with the studies' settings
+    base = tuned.removesuffix(", tuned")
+    assert base in compared and tuned == f"{base}, tuned"
+    assert models.pop(tuned)["parameters"] == models[base]["parameters"]
     expected_parameters = {
         "SimpleCNN": count_parameters(SimpleCNN(n_outputs=5, n_timesteps=187)),
         "ConvNet, 4 layers": count_parameters(
