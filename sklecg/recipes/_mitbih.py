@@ -73,8 +73,13 @@ def mitbih_beat_pipeline(**overrides) -> Pipeline:
         on patients never seen in training.
     ``classifier``
         :class:`~sklearn.ensemble.HistGradientBoostingClassifier` (400
-        iterations, no early stopping, ``random_state=0``; it uses all
-        OpenMP threads -- set ``OMP_NUM_THREADS`` to limit them).
+        iterations, L2 regularisation 1, no early stopping,
+        ``random_state=0``; it uses all OpenMP threads -- set
+        ``OMP_NUM_THREADS`` to limit them). The L2 term keeps the boosting
+        stable: without it, once the 5-minute RR ratios let the training
+        beats be separated almost perfectly, the leaf values of later
+        iterations blow up (on the 87,518 intra-patient training beats,
+        macro F1 fell from 0.90 after 50 iterations to 0.53 after 400).
 
     Chosen by patient-wise 4-fold cross-validation
     (:class:`~sklecg.model_selection.PatientStratifiedKFold`, N/S/V/F) on
@@ -119,7 +124,10 @@ def mitbih_beat_pipeline(**overrides) -> Pipeline:
             (
                 "classifier",
                 HistGradientBoostingClassifier(
-                    max_iter=400, early_stopping=False, random_state=0
+                    max_iter=400,
+                    l2_regularization=1.0,
+                    early_stopping=False,
+                    random_state=0,
                 ),
             ),
         ]
