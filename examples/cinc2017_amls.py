@@ -61,16 +61,13 @@ Figures (``amls_*.png``) go to ``--output`` (default ``examples/figures``).
 
 from __future__ import annotations
 
-import argparse
-import os
 import tempfile
-import time
 from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
-import torch
+from _common import FIGURES, load_cinc2017, run_cli, stratified_subset
 from imblearn import FunctionSampler
 from imblearn.pipeline import Pipeline
 from sklearn.base import clone
@@ -84,7 +81,6 @@ from sklearn.model_selection import (
     cross_validate,
     train_test_split,
 )
-from threadpoolctl import threadpool_limits
 
 from sklecg.augmentation import Augmenter
 from sklecg.compression import (
@@ -92,7 +88,6 @@ from sklecg.compression import (
     compression_error,
     save_compressed,
 )
-from sklecg.datasets import fetch_cinc2017
 from sklecg.features import STFTFeatures
 from sklecg.metrics import challenge_f1_score
 from sklecg.nn import ECGClassifier, SpectrogramCNNLSTM, count_parameters
@@ -107,7 +102,6 @@ from sklecg.plotting import (
     describe_signals,
 )
 from sklecg.preprocessing import Resampler
-from sklecg.utils import markdown_table
 
 CLASSES = ["N", "A", "O", "~"]
 FS = 300
@@ -129,32 +123,6 @@ SETTINGS = {
 
 
 # ------------------------------------------------------------------- data
-def load_records(data_home: str | None, size: int | None):
-    """``(X, y)``: the records (list of 1-D arrays) and labels, optionally a
-    stratified subset of ``size`` records (seed 0)."""
-    mirror = os.environ.get(
-        "SKLECG_PHYSIONET_MIRROR",
-        Path(__file__).resolve().parents[2] / "shared" / "data" / "physionet",
-    )
-    X, y = fetch_cinc2017(
-        data_home=data_home, mirror=mirror, return_X_y=True, verbose=False
-    )
-    y = np.asarray(y)
-    keep = stratified_subset(np.arange(y.size), y, size)
-    return [X[i] for i in keep], y[keep]
-
-
-def stratified_subset(index: np.ndarray, y: np.ndarray, size) -> np.ndarray:
-    """A sorted stratified subset of ``index`` (seed 0): ``size`` records,
-    or that fraction of them when ``size`` is a float; all when None."""
-    if size is None or size == 1.0 or size >= index.size:
-        return index
-    keep, _ = train_test_split(
-        index, train_size=size, stratify=y[index], random_state=0
-    )
-    return np.sort(keep)
-
-
 def shared_split(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The one stratified 80/20 train/validation split (seed 0) of every row."""
     train, val = train_test_split(
@@ -524,10 +492,10 @@ def run(
     """
     matplotlib.use("Agg")
     settings = SETTINGS[quick]
-    output = Path(output or Path(__file__).resolve().parent / "figures")
+    output = Path(output or FIGURES)
     output.mkdir(parents=True, exist_ok=True)
     verbose = int(not quick) if verbose is None else verbose
-    X, y = load_records(data_home, settings["records"])
+    X, y = load_cinc2017(data_home, settings["records"])
     train, val = shared_split(y)
     print(f"{len(X)} records: {train.size} training, {val.size} validation", flush=True)
     rows = explore(X, y, output)
@@ -539,30 +507,15 @@ def run(
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help=f"{QUICK_RECORDS} records, 1 epoch, forests of 20 trees",
+    run_cli(
+        run,
+        __doc__,
+        f"{QUICK_RECORDS} records, 1 epoch, forests of 20 trees",
+        argv=argv,
+        group="study",
+        output=FIGURES,
+        n_jobs="forest workers",
     )
-    parser.add_argument("--data-home", default=None)
-    parser.add_argument("--output", default=None, help="figure folder")
-    parser.add_argument("--n-jobs", type=int, default=1, help="forest workers")
-    parser.add_argument("--threads", type=int, default=1, help="torch/BLAS threads")
-    args = parser.parse_args(argv)
-    torch.set_num_threads(args.threads)
-    start = time.perf_counter()
-    with threadpool_limits(args.threads):
-        rows = run(args.data_home, args.quick, args.output, args.n_jobs)
-    for study in ("statistics", "models", "compression"):
-        print(f"\n{study}\n")
-        table = [
-            {k: v for k, v in row.items() if k != "study"}
-            for row in rows
-            if row["study"] == study
-        ]
-        print(markdown_table(table))
-    print(f"\ntotal {time.perf_counter() - start:.0f} s")
 
 
 if __name__ == "__main__":

@@ -27,48 +27,25 @@ The PhysioNet mirror is read from ``SKLECG_PHYSIONET_MIRROR`` (default
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
-import os
 import time
-from pathlib import Path
 
 import numpy as np
+from _common import load_cinc2017, run_cli
 from sklearn.base import clone
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import accuracy_score, f1_score
-from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
-from threadpoolctl import threadpool_limits
 
-from sklecg.datasets import fetch_cinc2017
 from sklecg.features import STFTFeatures
 from sklecg.metrics import challenge_f1_score
 from sklecg.preprocessing import Resampler
 from sklecg.recipes import cinc2017_pipeline
-from sklecg.utils import markdown_table
 
 CLASSES = ["N", "A", "O", "~"]
 QUICK_RECORDS = 300
 QUICK_TREES = 20
-
-
-def load_records(data_home: str | None, size: int | None):
-    """``(X, y)``: the records (list of arrays) and labels, optionally subset."""
-    mirror = os.environ.get(
-        "SKLECG_PHYSIONET_MIRROR",
-        Path(__file__).resolve().parents[2] / "shared" / "data" / "physionet",
-    )
-    X, y = fetch_cinc2017(
-        data_home=data_home, mirror=mirror, return_X_y=True, verbose=False
-    )
-    y = np.asarray(y)
-    if size is not None and size < y.size:
-        keep, _ = train_test_split(
-            np.arange(y.size), train_size=size, stratify=y, random_state=0
-        )
-        X, y = [X[i] for i in np.sort(keep)], y[np.sort(keep)]
-    return X, y
 
 
 def models(quick: bool, n_jobs: int) -> dict:
@@ -138,7 +115,7 @@ def cross_validate_model(estimator, X, y, n_splits: int) -> dict:
 
 def run(data_home=None, quick: bool = False, n_jobs: int = 1) -> list[dict]:
     """Cross-validate the recipe and the baseline; return the table rows."""
-    X, y = load_records(data_home, QUICK_RECORDS if quick else None)
+    X, y = load_cinc2017(data_home, QUICK_RECORDS if quick else None)
     n_splits = 3 if quick else 5
     print(f"{len(X)} records, {n_splits}-fold stratified CV", flush=True)
     rows = []
@@ -150,28 +127,16 @@ def run(data_home=None, quick: bool = False, n_jobs: int = 1) -> list[dict]:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help=f"{QUICK_RECORDS} records, 3 folds, ensembles of {QUICK_TREES}",
+    run_cli(
+        run,
+        __doc__,
+        f"{QUICK_RECORDS} records, 3 folds, ensembles of {QUICK_TREES}",
+        argv=argv,
+        n_jobs="forest and MiniRocket workers",
+        threads="OpenMP threads of the gradient boosting (more than the free "
+        "cores makes them spin against each other: 100x slower on a loaded "
+        "machine)",
     )
-    parser.add_argument("--data-home", default=None)
-    parser.add_argument("--n-jobs", type=int, default=1)
-    parser.add_argument(
-        "--threads",
-        type=int,
-        default=1,
-        help="OpenMP threads of the gradient boosting (more than the free cores "
-        "makes them spin against each other: 100x slower on a loaded machine)",
-    )
-    args = parser.parse_args(argv)
-    start = time.perf_counter()
-    with threadpool_limits(args.threads):
-        rows = run(args.data_home, args.quick, args.n_jobs)
-    print()
-    print(markdown_table(rows))
-    print(f"\ntotal {time.perf_counter() - start:.0f} s")
 
 
 if __name__ == "__main__":

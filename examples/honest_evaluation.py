@@ -29,13 +29,11 @@ The PhysioNet mirror is read from ``SKLECG_PHYSIONET_MIRROR`` (default
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
-import os
 import time
-from pathlib import Path
 
 import numpy as np
+from _common import load_mitbih_beats, run_cli, stratified_subset
 from imblearn import FunctionSampler
 from imblearn.pipeline import Pipeline
 from sklearn.base import clone
@@ -43,10 +41,8 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
 
-from sklecg.datasets import fetch_mitbih_beats
 from sklecg.model_selection import InterPatientSplit
 from sklecg.recipes import beats_with_rr, mitbih_beat_pipeline
-from sklecg.utils import markdown_table
 
 CLASSES = ["N", "S", "V", "F", "Q"]
 QUICK_BEATS = 4000
@@ -56,23 +52,9 @@ MINIROCKET_BEATS = 30_000
 
 def load_beats(data_home: str | None):
     """``(X, y, groups, n_beat_samples)``: beats + RR columns, class letters."""
-    mirror = os.environ.get(
-        "SKLECG_PHYSIONET_MIRROR",
-        Path(__file__).resolve().parents[2] / "shared" / "data" / "physionet",
-    )
-    beats = fetch_mitbih_beats(data_home=data_home, mirror=mirror, verbose=False)
+    beats = load_mitbih_beats(data_home)
     y = beats.target_names[beats.target]
     return beats_with_rr(beats), y, beats.groups, beats.data.shape[1]
-
-
-def subsample(index: np.ndarray, y: np.ndarray, size: int | None) -> np.ndarray:
-    """A stratified subset of ``index`` of ``size`` beats (all if None)."""
-    if size is None or size >= index.size:
-        return index
-    keep, _ = train_test_split(
-        index, train_size=size, stratify=y[index], random_state=0
-    )
-    return np.sort(keep)
 
 
 def splits(y, groups, size: int | None) -> dict[str, tuple]:
@@ -85,13 +67,13 @@ def splits(y, groups, size: int | None) -> dict[str, tuple]:
     ds1, ds2 = ds1[y[ds1] != "Q"], ds2[y[ds2] != "Q"]
     return {
         "intra-patient (random 80/20)": (
-            subsample(train, y, size),
-            subsample(test, y, size and size // 4),
+            stratified_subset(train, y, size),
+            stratified_subset(test, y, size and size // 4),
             CLASSES,
         ),
         "inter-patient (DS1 -> DS2)": (
-            subsample(ds1, y, size),
-            subsample(ds2, y, size),
+            stratified_subset(ds1, y, size),
+            stratified_subset(ds2, y, size),
             CLASSES[:4],
         ),
     }
@@ -123,7 +105,7 @@ def models(n_beat_samples: int, quick: bool, n_jobs: int) -> dict:
         # needs more than the 24 GiB of the machine: it is fitted on a
         # stratified subset, drawn by a sampler (at fit time only).
         cap = FunctionSampler(
-            func=stratified_subset,
+            func=stratified_rows,
             kw_args={"size": MINIROCKET_BEATS},
             validate=False,
         )
@@ -139,9 +121,9 @@ def models(n_beat_samples: int, quick: bool, n_jobs: int) -> dict:
     return found
 
 
-def stratified_subset(X, y, size: int):
+def stratified_rows(X, y, size: int):
     """At most ``size`` rows of ``(X, y)``, stratified by ``y`` (seed 0)."""
-    index = subsample(np.arange(len(y)), y, size)
+    index = stratified_subset(np.arange(len(y)), y, size)
     return X[index], y[index]
 
 
@@ -180,20 +162,14 @@ def run(data_home=None, quick: bool = False, n_jobs: int = 1) -> list[dict]:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help=f"{QUICK_BEATS} training beats per split, ensembles of {QUICK_TREES}",
+    run_cli(
+        run,
+        __doc__,
+        f"{QUICK_BEATS} training beats per split, ensembles of {QUICK_TREES}",
+        argv=argv,
+        n_jobs="workers of the forest and MiniRocket",
+        threads=None,
     )
-    parser.add_argument("--data-home", default=None)
-    parser.add_argument("--n-jobs", type=int, default=1)
-    args = parser.parse_args(argv)
-    start = time.perf_counter()
-    rows = run(args.data_home, args.quick, args.n_jobs)
-    print()
-    print(markdown_table(rows))
-    print(f"\ntotal {time.perf_counter() - start:.0f} s")
 
 
 if __name__ == "__main__":

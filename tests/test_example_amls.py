@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
+from _examples import load_example
 
 from sklecg.compression import HEADER_SIZE
 from sklecg.nn import SpectrogramCNNLSTM, count_parameters
@@ -23,20 +21,12 @@ FIGURES = (
 )
 
 
-def _load_example():
-    path = Path(__file__).resolve().parents[1] / "examples" / "cinc2017_amls.py"
-    spec = importlib.util.spec_from_file_location("cinc2017_amls", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def quick_run(physionet_mirror, sklecg_data_home, tmp_path_factory):
     """``(module, rows, figure folder)`` of one ``run(quick=True)``."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SKLECG_PHYSIONET_MIRROR", str(physionet_mirror))
-        example = _load_example()
+        example = load_example("cinc2017_amls")
         output = tmp_path_factory.mktemp("amls_figures")
         rows = example.run(data_home=sklecg_data_home, quick=True, output=output)
     return example, rows, output

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import pickle
-from pathlib import Path
 
 import numpy as np
 import pytest
+from _examples import load_example
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline
@@ -16,14 +15,6 @@ from sklearn.utils.validation import check_is_fitted
 
 from sklecg.recipes import beats_with_rr, mitbih_beat_pipeline
 from sklecg.utils import markdown_table
-
-
-def _load_example():
-    path = Path(__file__).resolve().parents[1] / "examples" / "honest_evaluation.py"
-    spec = importlib.util.spec_from_file_location("honest_evaluation", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_pipeline_is_unfitted_and_takes_overrides():
@@ -84,7 +75,7 @@ def test_recipe_fits_real_beats(mitbih_beats_small):
 @pytest.mark.realdata
 def test_honest_evaluation_quick(physionet_mirror, sklecg_data_home, monkeypatch):
     monkeypatch.setenv("SKLECG_PHYSIONET_MIRROR", str(physionet_mirror))
-    rows = _load_example().run(data_home=sklecg_data_home, quick=True)
+    rows = load_example("honest_evaluation").run(data_home=sklecg_data_home, quick=True)
     by_key = {(row["split"][:5], row["model"][:6]): row for row in rows}
     assert set(by_key) >= {
         ("intra", "sklecg"),

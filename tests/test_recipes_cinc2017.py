@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import pickle
-from pathlib import Path
 
 import numpy as np
 import pytest
+from _examples import load_example
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline
@@ -27,14 +26,6 @@ def _one_openmp_thread():
     # a shared 2-core machine (a 100x slow-down was measured).
     with threadpool_limits(1):
         yield
-
-
-def _load_example():
-    path = Path(__file__).resolve().parents[1] / "examples" / "cinc2017_recipe.py"
-    spec = importlib.util.spec_from_file_location("cinc2017_recipe", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_pipeline_is_unfitted_and_takes_overrides():
@@ -92,7 +83,7 @@ def test_markdown_table():
 @pytest.mark.realdata
 def test_example_quick(physionet_mirror, sklecg_data_home, monkeypatch):
     monkeypatch.setenv("SKLECG_PHYSIONET_MIRROR", str(physionet_mirror))
-    rows = _load_example().run(data_home=sklecg_data_home, quick=True)
+    rows = load_example("cinc2017_recipe").run(data_home=sklecg_data_home, quick=True)
     recipe, forest = rows[:2]  # then MiniRocket when aeon is installed
     assert recipe["model"].startswith("sklecg recipe")
     assert forest["model"].startswith("AMLS RandomForest")
