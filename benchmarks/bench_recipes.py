@@ -25,7 +25,7 @@ core, most of it MiniRocket's.
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import sys
 from pathlib import Path
 
 from threadpoolctl import threadpool_limits
@@ -33,14 +33,10 @@ from threadpoolctl import threadpool_limits
 from sklecg.utils import markdown_table
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+if str(EXAMPLES) not in sys.path:
+    sys.path.insert(0, str(EXAMPLES))
 
-
-def load_example(name: str):
-    """Import ``examples/<name>.py`` as a module."""
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from _common import load_example  # noqa: E402
 
 
 def as_float(value) -> float:

@@ -33,28 +33,21 @@ Figures go to ``--output`` (default ``examples/figures``).
 
 from __future__ import annotations
 
-import argparse
-import os
-import time
 from pathlib import Path
 
 import numpy as np
 import torch
+from _common import FIGURES, load_mitbih_beats, run_cli, stratified_subset
 from matplotlib.figure import Figure
 from sklearn.base import clone
 from sklearn.metrics import f1_score
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import Pipeline
 
-from sklecg.datasets import fetch_mitbih_beats
 from sklecg.inspection import grad_cam
 from sklecg.nn import CNNLSTM, ConvNet, ECGClassifier, count_parameters
 from sklecg.plotting import GradCAMDisplay
-from sklecg.utils import markdown_table
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_MIRROR = REPO.parent / "shared" / "data" / "physionet"
-DEFAULT_OUTPUT = REPO / "examples" / "figures"
 FS = 125.0
 TRAIN_BEATS, EPOCHS = 12_000, 6
 QUICK_TRAIN_BEATS, QUICK_TEST_BEATS, QUICK_EPOCHS = 1_500, 1_000, 2
@@ -132,14 +125,11 @@ def intra_patient_split(y: np.ndarray, quick: bool) -> tuple[np.ndarray, np.ndar
         np.arange(y.size), test_size=0.2, stratify=y, random_state=0
     )
     n_train = QUICK_TRAIN_BEATS if quick else TRAIN_BEATS
-    train, _ = train_test_split(
-        train, train_size=n_train, stratify=y[train], random_state=0
+    n_test = QUICK_TEST_BEATS if quick else None
+    return (
+        stratified_subset(train, y, n_train),
+        np.sort(stratified_subset(test, y, n_test)),
     )
-    if quick:
-        test, _ = train_test_split(
-            test, train_size=QUICK_TEST_BEATS, stratify=y[test], random_state=0
-        )
-    return np.sort(train), np.sort(test)
 
 
 def ablation_rows(search: GridSearchCV, n_outputs: int, n_timesteps: int) -> list:
@@ -205,10 +195,9 @@ def plot_grad_cam(model, X, y, classes, path: Path, rng) -> None:
 
 def run(data_home=None, quick: bool = False, output=None) -> list[dict]:
     """Train every model, score it on the test part, draw the figures."""
-    output = Path(output or DEFAULT_OUTPUT)
+    output = Path(output or FIGURES)
     output.mkdir(parents=True, exist_ok=True)
-    mirror = os.environ.get("SKLECG_PHYSIONET_MIRROR", str(DEFAULT_MIRROR))
-    beats = fetch_mitbih_beats(data_home=data_home, mirror=mirror, verbose=False)
+    beats = load_mitbih_beats(data_home)
     X, y = beats.data, beats.target_names[beats.target]
     train, test = intra_patient_split(y, quick)
     print(f"{train.size} training beats, {test.size} test beats", flush=True)
@@ -243,25 +232,13 @@ def run(data_home=None, quick: bool = False, output=None) -> list[dict]:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help=f"{QUICK_TRAIN_BEATS} training / {QUICK_TEST_BEATS} test beats, "
+    run_cli(
+        run,
+        __doc__,
+        f"{QUICK_TRAIN_BEATS} training / {QUICK_TEST_BEATS} test beats, "
         f"{QUICK_EPOCHS} epochs",
-    )
-    parser.add_argument("--data-home", default=None)
-    parser.add_argument("--output", default=str(DEFAULT_OUTPUT))
-    parser.add_argument("--threads", type=int, default=1, help="torch threads")
-    args = parser.parse_args(argv)
-    torch.set_num_threads(args.threads)
-    start, cpu = time.perf_counter(), time.process_time()
-    rows = run(args.data_home, args.quick, args.output)
-    print()
-    print(markdown_table(rows))
-    print(
-        f"\nfigures in {args.output}; total {time.perf_counter() - start:.0f} s "
-        f"wall clock, {time.process_time() - cpu:.0f} s CPU"
+        argv=argv,
+        output=FIGURES,
     )
 
 

@@ -43,14 +43,13 @@ Figures go to ``--output`` (default ``examples/figures``).
 
 from __future__ import annotations
 
-import argparse
-import os
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 import torch
+from _common import FIGURES, load_mitbih_beats, run_cli, stratified_subset
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullFormatter
 from scipy.stats import loguniform, randint
@@ -60,20 +59,14 @@ from sklearn.metrics import get_scorer
 from sklearn.model_selection import (
     GridSearchCV,
     RandomizedSearchCV,
-    train_test_split,
 )
 from sklearn.pipeline import Pipeline
 
-from sklecg.datasets import fetch_mitbih_beats
 from sklecg.inspection import embeddings
 from sklecg.model_selection import InterPatientSplit, PatientStratifiedKFold
 from sklecg.nn import ConvNet, ECGClassifier, count_parameters, transfer_module
 from sklecg.plotting import EmbeddingDisplay
-from sklecg.utils import markdown_table
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_MIRROR = REPO.parent / "shared" / "data" / "physionet"
-DEFAULT_OUTPUT = REPO / "examples" / "figures"
 CLASSES = ["N", "S", "V", "F"]
 SCORING = {"accuracy": "accuracy", "macro F1": "f1_macro"}
 ADAPT_FRACTION = 0.05
@@ -127,16 +120,6 @@ def per_class_subset(index, y, size: int, rng) -> np.ndarray:
     chosen = [index[y[index] == label] for label in labels]
     picks = [rng.choice(c, min(cap, c.size), replace=False) for c in chosen]
     return np.sort(np.concatenate(picks))
-
-
-def stratified_subset(index, y, size: int | None) -> np.ndarray:
-    """A stratified subset of ``index`` of ``size`` beats (all if None)."""
-    if size is None or size >= index.size:
-        return index
-    keep, _ = train_test_split(
-        index, train_size=size, stratify=y[index], random_state=0
-    )
-    return np.sort(keep)
 
 
 def labelled_fraction(index, groups, fraction: float, rng) -> tuple:
@@ -319,8 +302,7 @@ def plot_tsne(model: Pipeline, X, y, path: Path) -> None:
 
 def load_inter_patient(data_home):
     """``(X, y, groups, ds1, ds2)``: beats, labels, records, N/S/V/F halves."""
-    mirror = os.environ.get("SKLECG_PHYSIONET_MIRROR", str(DEFAULT_MIRROR))
-    beats = fetch_mitbih_beats(data_home=data_home, mirror=mirror, verbose=False)
+    beats = load_mitbih_beats(data_home)
     X, y, groups = beats.data, beats.target_names[beats.target], beats.groups
     ds1, ds2 = next(InterPatientSplit().split(X, y, groups))
     return X, y, groups, ds1[y[ds1] != "Q"], ds2[y[ds2] != "Q"]
@@ -333,7 +315,7 @@ def run(data_home=None, quick: bool = False, output=None) -> list[dict]:
     ``"transfer"`` (the DS1 reference and one per adaptation setting).
     """
     sizes = SIZES[quick]
-    output = Path(output or DEFAULT_OUTPUT)
+    output = Path(output or FIGURES)
     output.mkdir(parents=True, exist_ok=True)
     X, y, groups, ds1, ds2 = load_inter_patient(data_home)
     searched = stratified_subset(ds1, y, sizes["search_beats"])
@@ -385,25 +367,7 @@ def run(data_home=None, quick: bool = False, output=None) -> list[dict]:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small subsets")
-    parser.add_argument("--data-home", default=None)
-    parser.add_argument("--output", default=str(DEFAULT_OUTPUT))
-    parser.add_argument("--threads", type=int, default=1, help="torch threads")
-    args = parser.parse_args(argv)
-    torch.set_num_threads(args.threads)
-    start, cpu = time.perf_counter(), time.process_time()
-    rows = run(args.data_home, args.quick, args.output)
-    for part in ("search", "transfer"):
-        print()
-        print(markdown_table([
-            {k: v for k, v in row.items() if k != "part"}
-            for row in rows if row["part"] == part
-        ]))  # fmt: skip
-    print(
-        f"\nfigures in {args.output}; total {time.perf_counter() - start:.0f} s "
-        f"wall clock, {time.process_time() - cpu:.0f} s CPU"
-    )
+    run_cli(run, __doc__, "small subsets", argv=argv, group="part", output=FIGURES)
 
 
 if __name__ == "__main__":

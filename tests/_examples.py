@@ -4,8 +4,13 @@ The scripts are no package: the examples folder goes on ``sys.path``, where
 they (and this module) find their shared ``_common`` module.
 """
 
+from __future__ import annotations
+
 import sys
 from pathlib import Path
+from types import ModuleType
+
+import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 if str(EXAMPLES) not in sys.path:
@@ -13,4 +18,17 @@ if str(EXAMPLES) not in sys.path:
 
 from _common import load_example  # noqa: E402
 
-__all__ = ["load_example"]
+__all__ = ["load_example", "run_quick"]
+
+
+def run_quick(name: str, mirror, data_home, **kwargs) -> tuple[ModuleType, list]:
+    """``examples/<name>.py`` and the rows of its ``run(quick=True)``.
+
+    The script reads the PhysioNet ``mirror`` (``SKLECG_PHYSIONET_MIRROR`` is
+    set while it runs) and caches the parsed data in ``data_home``;
+    ``kwargs`` go to ``run`` (e.g. ``output``).
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SKLECG_PHYSIONET_MIRROR", str(mirror))
+        example = load_example(name)
+        return example, example.run(data_home=data_home, quick=True, **kwargs)

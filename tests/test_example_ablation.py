@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+from _examples import load_example, run_quick
 from sklearn.model_selection import ParameterGrid
 
 from sklecg.nn import CNNLSTM, ConvNet, count_parameters
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "convnet_ablation.py"
-
-
-def _load_example():
-    spec = importlib.util.spec_from_file_location("convnet_ablation", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 def test_ablation_grid_holds_models_1_to_11_and_the_cnn_lstm():
-    example = _load_example()
+    example = load_example("convnet_ablation")
     points = list(ParameterGrid(example.ABLATION_GRID))
     assert len(points) == len(example.CONVNET_MODELS) + 1 == 12
     assert [p["classifier__module"] for p in points] == [ConvNet] * 11 + [CNNLSTM]
@@ -34,12 +23,10 @@ def test_ablation_grid_holds_models_1_to_11_and_the_cnn_lstm():
 
 
 @pytest.mark.realdata
-def test_convnet_ablation_quick(
-    physionet_mirror, sklecg_data_home, monkeypatch, tmp_path
-):
-    monkeypatch.setenv("SKLECG_PHYSIONET_MIRROR", str(physionet_mirror))
-    example = _load_example()
-    rows = example.run(data_home=sklecg_data_home, quick=True, output=tmp_path)
+def test_convnet_ablation_quick(physionet_mirror, sklecg_data_home, tmp_path):
+    example, rows = run_quick(
+        "convnet_ablation", physionet_mirror, sklecg_data_home, output=tmp_path
+    )
     by_model = {row["model"]: row for row in rows}
     assert list(by_model) == [*map(str, range(1, 12)), "CNN-LSTM", "majority class"]
     for row in rows:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from _examples import load_example
+from _examples import run_quick
 
 from sklecg.compression import HEADER_SIZE
 from sklecg.nn import SpectrogramCNNLSTM, count_parameters
@@ -24,11 +24,10 @@ FIGURES = (
 @pytest.fixture(scope="module")
 def quick_run(physionet_mirror, sklecg_data_home, tmp_path_factory):
     """``(module, rows, figure folder)`` of one ``run(quick=True)``."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SKLECG_PHYSIONET_MIRROR", str(physionet_mirror))
-        example = load_example("cinc2017_amls")
-        output = tmp_path_factory.mktemp("amls_figures")
-        rows = example.run(data_home=sklecg_data_home, quick=True, output=output)
+    output = tmp_path_factory.mktemp("amls_figures")
+    example, rows = run_quick(
+        "cinc2017_amls", physionet_mirror, sklecg_data_home, output=output
+    )
     return example, rows, output
 
 

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
+from _examples import load_example, run_quick
 
 from sklecg.nn import ConvNet, count_parameters
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "transfer_learning.py"
-
-
-def _load_example():
-    spec = importlib.util.spec_from_file_location("transfer_learning", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 def test_labelled_fraction_takes_a_share_of_every_record():
-    example = _load_example()
+    example = load_example("transfer_learning")
     groups = np.repeat([100, 103, 105], [200, 40, 1])
     index = np.arange(groups.size)[::-1]
     labelled, rest = example.labelled_fraction(
@@ -33,12 +22,10 @@ def test_labelled_fraction_takes_a_share_of_every_record():
 
 
 @pytest.mark.realdata
-def test_transfer_learning_quick(
-    physionet_mirror, sklecg_data_home, monkeypatch, tmp_path
-):
-    monkeypatch.setenv("SKLECG_PHYSIONET_MIRROR", str(physionet_mirror))
-    example = _load_example()
-    rows = example.run(data_home=sklecg_data_home, quick=True, output=tmp_path)
+def test_transfer_learning_quick(physionet_mirror, sklecg_data_home, tmp_path):
+    example, rows = run_quick(
+        "transfer_learning", physionet_mirror, sklecg_data_home, output=tmp_path
+    )
     search = [row for row in rows if row["part"] == "search"]
     transfer = {row["adaptation"]: row for row in rows if row["part"] == "transfer"}
 

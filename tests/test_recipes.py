@@ -6,7 +6,7 @@ import pickle
 
 import numpy as np
 import pytest
-from _examples import load_example
+from _examples import run_quick
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline
@@ -73,9 +73,8 @@ def test_recipe_fits_real_beats(mitbih_beats_small):
 
 
 @pytest.mark.realdata
-def test_honest_evaluation_quick(physionet_mirror, sklecg_data_home, monkeypatch):
-    monkeypatch.setenv("SKLECG_PHYSIONET_MIRROR", str(physionet_mirror))
-    rows = load_example("honest_evaluation").run(data_home=sklecg_data_home, quick=True)
+def test_honest_evaluation_quick(physionet_mirror, sklecg_data_home):
+    _, rows = run_quick("honest_evaluation", physionet_mirror, sklecg_data_home)
     by_key = {(row["split"][:5], row["model"][:6]): row for row in rows}
     assert set(by_key) >= {
         ("intra", "sklecg"),

@@ -6,7 +6,7 @@ import pickle
 
 import numpy as np
 import pytest
-from _examples import load_example
+from _examples import run_quick
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline
@@ -81,9 +81,8 @@ def test_markdown_table():
 
 
 @pytest.mark.realdata
-def test_example_quick(physionet_mirror, sklecg_data_home, monkeypatch):
-    monkeypatch.setenv("SKLECG_PHYSIONET_MIRROR", str(physionet_mirror))
-    rows = load_example("cinc2017_recipe").run(data_home=sklecg_data_home, quick=True)
+def test_example_quick(physionet_mirror, sklecg_data_home):
+    _, rows = run_quick("cinc2017_recipe", physionet_mirror, sklecg_data_home)
     recipe, forest = rows[:2]  # then MiniRocket when aeon is installed
     assert recipe["model"].startswith("sklecg recipe")
     assert forest["model"].startswith("AMLS RandomForest")
