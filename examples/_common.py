@@ -167,7 +167,7 @@ def run_cli(
     group: str | None = None,
     tables: Sequence[str] | None = None,
     output: Path | None = None,
-    n_jobs: str | None = None,
+    n_jobs: bool = False,
     threads: str | None = "torch and BLAS/OpenMP threads",
 ) -> None:
     """Command line of an example script: parse, run, print the tables.
@@ -196,17 +196,19 @@ def run_cli(
         it, titled by the key. With neither, all rows form one table.
     output : Path, optional
         Default figure folder of ``--output``; None: no ``--output``.
-    n_jobs, threads : str, optional
-        Help of ``--n-jobs`` and ``--threads`` (both default to 1); None:
-        no such option (and no thread limit).
+    n_jobs : bool, default=False
+        Whether there is ``--n-jobs`` (default 1).
+    threads : str, optional
+        Help of ``--threads`` (default 1); None: no ``--threads`` (and no
+        thread limit).
     """
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=quick_help)
     parser.add_argument("--data-home", default=None)
     if output is not None:
         parser.add_argument("--output", default=str(output), help="figure folder")
-    if n_jobs is not None:
-        parser.add_argument("--n-jobs", type=int, default=1, help=n_jobs)
+    if n_jobs:
+        parser.add_argument("--n-jobs", type=int, default=1, help="joblib workers")
     if threads is not None:
         parser.add_argument("--threads", type=int, default=1, help=threads)
     args = vars(parser.parse_args(argv))

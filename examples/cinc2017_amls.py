@@ -507,15 +507,8 @@ def run(
 
 
 def main(argv=None) -> None:
-    run_cli(
-        run,
-        __doc__,
-        f"{QUICK_RECORDS} records, 1 epoch, forests of 20 trees",
-        argv=argv,
-        group="study",
-        output=FIGURES,
-        n_jobs="forest workers",
-    )
+    quick = f"{QUICK_RECORDS} records, 1 epoch, forests of 20 trees"
+    run_cli(run, __doc__, quick, argv=argv, group="study", output=FIGURES, n_jobs=True)
 
 
 if __name__ == "__main__":

@@ -127,16 +127,12 @@ def run(data_home=None, quick: bool = False, n_jobs: int = 1) -> list[dict]:
 
 
 def main(argv=None) -> None:
-    run_cli(
-        run,
-        __doc__,
-        f"{QUICK_RECORDS} records, 3 folds, ensembles of {QUICK_TREES}",
-        argv=argv,
-        n_jobs="forest and MiniRocket workers",
-        threads="OpenMP threads of the gradient boosting (more than the free "
-        "cores makes them spin against each other: 100x slower on a loaded "
-        "machine)",
+    quick = f"{QUICK_RECORDS} records, 3 folds, ensembles of {QUICK_TREES}"
+    threads = (
+        "OpenMP threads of the gradient boosting (more than the free cores makes "
+        "them spin against each other: 100x slower on a loaded machine)"
     )
+    run_cli(run, __doc__, quick, argv=argv, n_jobs=True, threads=threads)
 
 
 if __name__ == "__main__":

@@ -232,14 +232,11 @@ def run(data_home=None, quick: bool = False, output=None) -> list[dict]:
 
 
 def main(argv=None) -> None:
-    run_cli(
-        run,
-        __doc__,
+    quick = (
         f"{QUICK_TRAIN_BEATS} training / {QUICK_TEST_BEATS} test beats, "
-        f"{QUICK_EPOCHS} epochs",
-        argv=argv,
-        output=FIGURES,
+        f"{QUICK_EPOCHS} epochs"
     )
+    run_cli(run, __doc__, quick, argv=argv, output=FIGURES)
 
 
 if __name__ == "__main__":

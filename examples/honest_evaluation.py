@@ -162,14 +162,8 @@ def run(data_home=None, quick: bool = False, n_jobs: int = 1) -> list[dict]:
 
 
 def main(argv=None) -> None:
-    run_cli(
-        run,
-        __doc__,
-        f"{QUICK_BEATS} training beats per split, ensembles of {QUICK_TREES}",
-        argv=argv,
-        n_jobs="workers of the forest and MiniRocket",
-        threads=None,
-    )
+    quick = f"{QUICK_BEATS} training beats per split, ensembles of {QUICK_TREES}"
+    run_cli(run, __doc__, quick, argv=argv, n_jobs=True, threads=None)
 
 
 if __name__ == "__main__":

@@ -19,15 +19,13 @@ The PhysioNet mirror is read from ``SKLECG_PHYSIONET_MIRROR`` (default
 from __future__ import annotations
 
 import argparse
-import os
 import time
-from pathlib import Path
 
 import numpy as np
+from _common import load_mitbih_beats
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import StratifiedShuffleSplit, cross_validate
 
-from sklecg.datasets import fetch_mitbih_beats
 from sklecg.metrics import get_scorer
 from sklecg.model_selection import DS1_RECORDS, DS2_RECORDS, InterPatientSplit
 
@@ -39,11 +37,7 @@ SCORING = {
 
 def load_beats(max_beats: int | None, random_state: int = 0):
     """Beats of DS1 and DS2 with RR features, optionally subsampled."""
-    mirror = os.environ.get(
-        "SKLECG_PHYSIONET_MIRROR",
-        Path(__file__).resolve().parents[2] / "shared" / "data" / "physionet",
-    )
-    beats = fetch_mitbih_beats(mirror=mirror, verbose=False)
+    beats = load_mitbih_beats(None)
     names = beats.target_names[beats.target]
     # Q (unclassifiable) beats are almost all in the paced records: too few
     # (~15) in DS1 + DS2 to score, so they are left out as in most studies.

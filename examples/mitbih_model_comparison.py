@@ -46,19 +46,16 @@ Figures (``comparison_*.png``) go to ``--output`` (default
 
 from __future__ import annotations
 
-import argparse
-import os
-import time
 from pathlib import Path
 
 import numpy as np
 import torch
+from _common import FIGURES, load_mitbih_beats, run_cli, stratified_subset
 from matplotlib.figure import Figure
 from sklearn.metrics import make_scorer, precision_score
 from sklearn.model_selection import GridSearchCV, cross_validate, train_test_split
 from sklearn.pipeline import Pipeline
 
-from sklecg.datasets import fetch_mitbih_beats
 from sklecg.metrics import get_scorer
 from sklecg.nn import (
     ConvNet,
@@ -69,11 +66,7 @@ from sklecg.nn import (
     count_parameters,
 )
 from sklecg.plotting import NormalizedConfusionMatrixDisplay
-from sklecg.utils import markdown_table
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_MIRROR = REPO.parent / "shared" / "data" / "physionet"
-DEFAULT_OUTPUT = REPO / "examples" / "figures"
 CLASSES = ["N", "S", "V", "F", "Q"]
 TRAIN_BEATS, STUDY_BEATS, EPOCHS, BATCH = 10_000, 5_000, 8, 128
 QUICK_TRAIN_BEATS, QUICK_STUDY_BEATS, QUICK_TEST_BEATS = 1_000, 600, 600
@@ -150,22 +143,13 @@ def intra_patient_split(
     train, test : ndarray of int
         Indices of the training and test beats.
     """
-    mirror = os.environ.get("SKLECG_PHYSIONET_MIRROR", DEFAULT_MIRROR)
-    beats = fetch_mitbih_beats(data_home=data_home, mirror=mirror, verbose=False)
+    beats = load_mitbih_beats(data_home)
     y = beats.target_names[beats.target]
     train, test = train_test_split(
         np.arange(y.size), test_size=0.2, stratify=y, random_state=0
     )
-    return beats.data, y, _subset(train, y, train_size), _subset(test, y, test_size)
-
-
-def _subset(index: np.ndarray, y: np.ndarray, size: int | None) -> np.ndarray:
-    if size is None or size >= index.size:
-        return np.sort(index)
-    keep, _ = train_test_split(
-        index, train_size=size, stratify=y[index], random_state=0
-    )
-    return np.sort(keep)
+    train = np.sort(stratified_subset(train, y, train_size))
+    return beats.data, y, train, np.sort(stratified_subset(test, y, test_size))
 
 
 def make_net(epochs: int, batch_size: int) -> ECGClassifier:
@@ -222,7 +206,7 @@ def score_on_test(name: str, params: dict, training: tuple, X, y, train, test):
 
 def validation_fold(train: np.ndarray, y: np.ndarray, size: int) -> list[tuple]:
     """One stratified (fit, validation) fold in a ``size``-beat training subset."""
-    subset = _subset(train, y, size)
+    subset = stratified_subset(train, y, size)
     fit, validation = train_test_split(
         subset, test_size=VALIDATION_SHARE, stratify=y[subset], random_state=0
     )
@@ -307,7 +291,7 @@ def run(data_home=None, quick: bool = False, output=None) -> list[dict]:
     Rows of the model comparison have a ``"model"`` key (test scores), rows
     of the studies a ``"study"`` and a ``"setting"`` key (validation scores).
     """
-    output = Path(output or DEFAULT_OUTPUT)
+    output = Path(output or FIGURES)
     output.mkdir(parents=True, exist_ok=True)
     if quick:
         sizes, study_size = (QUICK_TRAIN_BEATS, QUICK_TEST_BEATS), QUICK_STUDY_BEATS
@@ -346,36 +330,12 @@ def run(data_home=None, quick: bool = False, output=None) -> list[dict]:
     return rows + study_rows
 
 
-def run_cli(run_fn, doc: str, quick_help: str, row_keys=(None,), argv=None) -> None:
-    """Command line of the MIT-BIH example scripts.
-
-    Parses ``--quick``, ``--data-home``, ``--output`` and ``--threads``,
-    calls ``run_fn(data_home, quick, output)`` and prints one markdown table
-    per entry of ``row_keys`` (the rows holding that key; None: all rows),
-    then the wall-clock and CPU time.
-    """
-    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help=quick_help)
-    parser.add_argument("--data-home", default=None)
-    parser.add_argument("--output", default=str(DEFAULT_OUTPUT))
-    parser.add_argument("--threads", type=int, default=1, help="torch threads")
-    args = parser.parse_args(argv)
-    torch.set_num_threads(args.threads)
-    start, cpu_start = time.perf_counter(), time.process_time()
-    rows = run_fn(args.data_home, args.quick, args.output)
-    for key in row_keys:
-        print()
-        print(markdown_table([row for row in rows if key is None or key in row]))
-    wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-    print(f"\nfigures in {args.output}; total {wall:.0f} s wall clock, {cpu:.0f} s CPU")
-
-
 def main(argv=None) -> None:
-    quick_help = (
+    quick = (
         f"{QUICK_TRAIN_BEATS} training and {QUICK_TEST_BEATS} test beats, "
         f"{QUICK_EPOCHS} epochs of batches of {QUICK_BATCH}"
     )
-    run_cli(run, __doc__, quick_help, ("model", "study"), argv)
+    run_cli(run, __doc__, quick, argv=argv, tables=("model", "study"), output=FIGURES)
 
 
 if __name__ == "__main__":

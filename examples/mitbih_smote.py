@@ -40,10 +40,11 @@ The beats, the split and the network come from
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
+import mitbih_model_comparison as comparison
 import numpy as np
+from _common import FIGURES, run_cli
 from imblearn.over_sampling import SMOTE
 from imblearn.pipeline import Pipeline
 from matplotlib.figure import Figure
@@ -52,21 +53,13 @@ from sklearn.model_selection import GridSearchCV
 
 from sklecg.nn import ConvNet
 
-
-def _load_comparison():
-    """The sibling script ``mitbih_model_comparison.py`` as a module."""
-    path = Path(__file__).resolve().with_name("mitbih_model_comparison.py")
-    spec = importlib.util.spec_from_file_location("mitbih_model_comparison", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-comparison = _load_comparison()
 CLASSES = comparison.CLASSES
-DEFAULT_OUTPUT = comparison.DEFAULT_OUTPUT
 TRAIN_BEATS = 15_000
 QUICK_TRAIN_BEATS = comparison.QUICK_TRAIN_BEATS
+QUICK_HELP = (
+    f"{QUICK_TRAIN_BEATS} training and {comparison.QUICK_TEST_BEATS} test beats, "
+    f"{comparison.QUICK_EPOCHS} epochs"
+)
 SCORING = {
     **{
         f"F1 {c}": make_scorer(f1_score, labels=[c], average="macro", zero_division=0)
@@ -109,7 +102,7 @@ def plot_f1(rows: list[dict], path: Path) -> None:
 
 def run(data_home=None, quick: bool = False, output=None) -> list[dict]:
     """Fit the pipeline with each method, score it on the test beats."""
-    output = Path(output or DEFAULT_OUTPUT)
+    output = Path(output or FIGURES)
     output.mkdir(parents=True, exist_ok=True)
     if quick:
         sizes = (QUICK_TRAIN_BEATS, comparison.QUICK_TEST_BEATS)
@@ -142,11 +135,7 @@ def run(data_home=None, quick: bool = False, output=None) -> list[dict]:
 
 
 def main(argv=None) -> None:
-    quick_help = (
-        f"{QUICK_TRAIN_BEATS} training and {comparison.QUICK_TEST_BEATS} test "
-        f"beats, {comparison.QUICK_EPOCHS} epochs"
-    )
-    comparison.run_cli(run, __doc__, quick_help, argv=argv)
+    run_cli(run, __doc__, QUICK_HELP, argv=argv, output=FIGURES)
 
 
 if __name__ == "__main__":

@@ -21,14 +21,15 @@ from _common import load_example  # noqa: E402
 __all__ = ["load_example", "run_quick"]
 
 
-def run_quick(name: str, mirror, data_home, **kwargs) -> tuple[ModuleType, list]:
+def run_quick(
+    name: str, monkeypatch: pytest.MonkeyPatch, mirror, data_home, **kwargs
+) -> tuple[ModuleType, list]:
     """``examples/<name>.py`` and the rows of its ``run(quick=True)``.
 
-    The script reads the PhysioNet ``mirror`` (``SKLECG_PHYSIONET_MIRROR`` is
-    set while it runs) and caches the parsed data in ``data_home``;
+    ``monkeypatch`` points ``SKLECG_PHYSIONET_MIRROR`` at the PhysioNet
+    ``mirror`` (until it is undone); parsed data are cached in ``data_home``;
     ``kwargs`` go to ``run`` (e.g. ``output``).
     """
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SKLECG_PHYSIONET_MIRROR", str(mirror))
-        example = load_example(name)
-        return example, example.run(data_home=data_home, quick=True, **kwargs)
+    monkeypatch.setenv("SKLECG_PHYSIONET_MIRROR", str(mirror))
+    example = load_example(name)
+    return example, example.run(data_home=data_home, quick=True, **kwargs)

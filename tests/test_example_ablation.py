@@ -23,9 +23,15 @@ def test_ablation_grid_holds_models_1_to_11_and_the_cnn_lstm():
 
 
 @pytest.mark.realdata
-def test_convnet_ablation_quick(physionet_mirror, sklecg_data_home, tmp_path):
+def test_convnet_ablation_quick(
+    physionet_mirror, sklecg_data_home, monkeypatch, tmp_path
+):
     example, rows = run_quick(
-        "convnet_ablation", physionet_mirror, sklecg_data_home, output=tmp_path
+        "convnet_ablation",
+        monkeypatch,
+        physionet_mirror,
+        sklecg_data_home,
+        output=tmp_path,
     )
     by_model = {row["model"]: row for row in rows}
     assert list(by_model) == [*map(str, range(1, 12)), "CNN-LSTM", "majority class"]

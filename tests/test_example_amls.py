@@ -25,9 +25,10 @@ FIGURES = (
 def quick_run(physionet_mirror, sklecg_data_home, tmp_path_factory):
     """``(module, rows, figure folder)`` of one ``run(quick=True)``."""
     output = tmp_path_factory.mktemp("amls_figures")
-    example, rows = run_quick(
-        "cinc2017_amls", physionet_mirror, sklecg_data_home, output=output
-    )
+    with pytest.MonkeyPatch.context() as patch:
+        example, rows = run_quick(
+            "cinc2017_amls", patch, physionet_mirror, sklecg_data_home, output=output
+        )
     return example, rows, output
 
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
+from _examples import load_example, run_quick
 from sklearn.dummy import DummyClassifier
 from sklearn.metrics import f1_score
 
 from sklecg.nn import ConvNet, CoupledCNN, ResidualCNN, SimpleCNN, count_parameters
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SCORES = [
     "recall (w)",
     "specificity (w)",
@@ -23,19 +20,15 @@ SCORES = [
 ]
 
 
-def load_example(name: str):
-    """Import ``examples/<name>.py`` as a module (the scripts are no package)."""
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.realdata
 def test_comparison_quick(physionet_mirror, sklecg_data_home, monkeypatch, tmp_path):
-    monkeypatch.setenv("SKLECG_PHYSIONET_MIRROR", str(physionet_mirror))
-    example = load_example("mitbih_model_comparison")
-    rows = example.run(data_home=sklecg_data_home, quick=True, output=tmp_path)
+    example, rows = run_quick(
+        "mitbih_model_comparison",
+        monkeypatch,
+        physionet_mirror,
+        sklecg_data_home,
+        output=tmp_path,
+    )
 
     models = {row["model"]: row for row in rows if "model" in row}
     *compared, tuned = models

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from test_example_comparison import load_example
+from _examples import load_example, run_quick
 
 
 @pytest.mark.realdata
 def test_smote_quick(physionet_mirror, sklecg_data_home, monkeypatch, tmp_path):
-    monkeypatch.setenv("SKLECG_PHYSIONET_MIRROR", str(physionet_mirror))
-    example = load_example("mitbih_smote")
-    rows = example.run(data_home=sklecg_data_home, quick=True, output=tmp_path)
+    _, rows = run_quick(
+        "mitbih_smote", monkeypatch, physionet_mirror, sklecg_data_home, output=tmp_path
+    )
 
     by_method = {row["method"]: row for row in rows}
     assert list(by_method) == ["SMOTE", "class weights", "nothing"]

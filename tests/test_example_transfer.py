@@ -22,9 +22,15 @@ def test_labelled_fraction_takes_a_share_of_every_record():
 
 
 @pytest.mark.realdata
-def test_transfer_learning_quick(physionet_mirror, sklecg_data_home, tmp_path):
+def test_transfer_learning_quick(
+    physionet_mirror, sklecg_data_home, monkeypatch, tmp_path
+):
     example, rows = run_quick(
-        "transfer_learning", physionet_mirror, sklecg_data_home, output=tmp_path
+        "transfer_learning",
+        monkeypatch,
+        physionet_mirror,
+        sklecg_data_home,
+        output=tmp_path,
     )
     search = [row for row in rows if row["part"] == "search"]
     transfer = {row["adaptation"]: row for row in rows if row["part"] == "transfer"}

@@ -73,8 +73,10 @@ def test_recipe_fits_real_beats(mitbih_beats_small):
 
 
 @pytest.mark.realdata
-def test_honest_evaluation_quick(physionet_mirror, sklecg_data_home):
-    _, rows = run_quick("honest_evaluation", physionet_mirror, sklecg_data_home)
+def test_honest_evaluation_quick(physionet_mirror, sklecg_data_home, monkeypatch):
+    _, rows = run_quick(
+        "honest_evaluation", monkeypatch, physionet_mirror, sklecg_data_home
+    )
     by_key = {(row["split"][:5], row["model"][:6]): row for row in rows}
     assert set(by_key) >= {
         ("intra", "sklecg"),

@@ -81,8 +81,10 @@ def test_markdown_table():
 
 
 @pytest.mark.realdata
-def test_example_quick(physionet_mirror, sklecg_data_home):
-    _, rows = run_quick("cinc2017_recipe", physionet_mirror, sklecg_data_home)
+def test_example_quick(physionet_mirror, sklecg_data_home, monkeypatch):
+    _, rows = run_quick(
+        "cinc2017_recipe", monkeypatch, physionet_mirror, sklecg_data_home
+    )
     recipe, forest = rows[:2]  # then MiniRocket when aeon is installed
     assert recipe["model"].startswith("sklecg recipe")
     assert forest["model"].startswith("AMLS RandomForest")
