@@ -51,10 +51,11 @@ MINIROCKET_BEATS = 30_000
 
 
 def load_beats(data_home: str | None):
-    """``(X, y, groups, n_beat_samples)``: beats + RR columns, class letters."""
+    """``(X, y, groups, n_beat_samples)``: beats, templates + RR, class letters."""
     beats = load_mitbih_beats(data_home)
     y = beats.target_names[beats.target]
-    return beats_with_rr(beats), y, beats.groups, beats.data.shape[1]
+    X = beats_with_rr(beats, template=True)
+    return X, y, beats.groups, beats.data.shape[1]
 
 
 def splits(y, groups, size: int | None) -> dict[str, tuple]:

@@ -144,11 +144,11 @@ def mitbih_beats(physionet_mirror, sklecg_data_home):
 @pytest.fixture(scope="session")
 def mitbih_beats_small(mitbih_beats):
     """3,000 MIT-BIH beats stratified by class (seed 0), with their groups
-    and RR features: same Bunch keys as ``mitbih_beats``."""
+    RR features and templates: same Bunch keys as ``mitbih_beats``."""
     return _stratified_subset(
         mitbih_beats,
         3000,
-        ("data", "target", "groups", "rr", "symbols", "beat_samples"),
+        ("data", "target", "groups", "rr", "template", "symbols", "beat_samples"),
     )
 
 

@@ -93,7 +93,7 @@ def test_errors():
     fitted = BeatRRFeatures().fit(X)
     with pytest.raises(ValueError, match="features"):
         fitted.transform(X[:, 1:])
-    assert clone(fitted).get_params() == {"downsample": 1}
+    assert clone(fitted).get_params() == {"downsample": 1, "template": False}
 
 
 @pytest.mark.realdata
@@ -112,3 +112,58 @@ def test_real_beats_premature_classes(mitbih_beats_small):
     early = out[:, -3] < 0.9
     assert early[names == "S"].mean() > 0.5
     assert early[names == "N"].mean() < 0.1
+
+
+@pytest.mark.parametrize("downsample", [1, 3])
+def test_template_features_match_reference(downsample):
+    beats, rr = _rows(n=6, n_samples=9)
+    templates = np.random.default_rng(1).uniform(size=beats.shape)
+    X = np.hstack([beats, templates, rr])
+    features = BeatRRFeatures(downsample=downsample, template=True).fit(X)
+    out = features.transform(X)
+    kept = len(range(0, 9, downsample))
+    assert out.shape == (6, 2 * kept + 13)
+    np.testing.assert_allclose(out[:, :kept], beats[:, ::downsample], rtol=1e-6)
+    np.testing.assert_allclose(
+        out[:, kept : 2 * kept], (beats - templates)[:, ::downsample], atol=1e-6
+    )
+    correlation = [np.corrcoef(b, t)[0, 1] for b, t in zip(beats, templates)]
+    rms = np.sqrt(((beats - templates) ** 2).mean(axis=1))
+    area = (beats.sum(axis=1) + 1e-3) / (templates.sum(axis=1) + 1e-3)
+    np.testing.assert_allclose(
+        out[:, 2 * kept : 2 * kept + 3],
+        np.column_stack([correlation, rms, area]),
+        rtol=1e-5,
+    )
+    plain = BeatRRFeatures(downsample=downsample).fit_transform(np.hstack([beats, rr]))
+    np.testing.assert_allclose(out[:, -10:], plain[:, -10:], rtol=1e-6)
+    names = features.get_feature_names_out().tolist()
+    assert names[kept : kept + 2] == ["diff0", f"diff{downsample}"]
+    assert names[2 * kept : 2 * kept + 3] == [
+        "template_corr",
+        "template_rms_diff",
+        "template_area_ratio",
+    ]
+    assert len(names) == out.shape[1]
+
+
+def test_beat_equal_to_its_template_and_flat_rows():
+    beats, rr = _rows(n=3, n_samples=8)
+    beats[2] = 0.5  # a flat beat: its correlation is defined as 0
+    X = np.hstack([beats, beats, rr])
+    out = BeatRRFeatures(template=True).fit_transform(X)
+    np.testing.assert_allclose(out[:, 8:16], 0.0)
+    np.testing.assert_allclose(
+        out[:, 16:19], [[1, 0, 1], [1, 0, 1], [0, 0, 1]], atol=1e-6
+    )
+
+
+def test_template_layout_errors():
+    beats, rr = _rows(n=3, n_samples=8)
+    with pytest.raises(ValueError, match="even number of columns.*got 9"):
+        BeatRRFeatures(template=True).fit(np.hstack([beats, beats[:, :1], rr]))
+    with pytest.raises(ValueError, match="template"):
+        BeatRRFeatures(template="yes").fit(np.hstack([beats, beats, rr]))
+    fitted = BeatRRFeatures(template=True).fit(np.hstack([beats, beats, rr]))
+    with pytest.raises(ValueError, match="fitted on 20 .*template samples"):
+        fitted.transform(np.hstack([beats, rr]))

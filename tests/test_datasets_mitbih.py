@@ -74,6 +74,15 @@ def _check_beats_against_records(beats, records):
             np.testing.assert_allclose(
                 beats.rr[mine][k - 1, 3], rr[near].mean(), rtol=1e-5
             )
+            # template: median of the segments within 150 s of the block centre
+            centre = (beat_samples[k] // 3600 + 0.5) * 3600
+            inner = beat_samples[1:-1]
+            members = np.abs(inner - centre) <= 150 * 360
+            np.testing.assert_allclose(
+                beats.template[mine][k - 1],
+                np.median(beats.data[mine][members], axis=0),
+                atol=1e-6,
+            )
         lead = list(group_leads).index("MLII") if "MLII" in group_leads else 0
         k = len(beat_samples) // 2
         np.testing.assert_allclose(
@@ -142,6 +151,9 @@ def test_real_beats_match_kaggle_counts(mitbih_beats):
     assert abs(n / sum(KAGGLE_COUNTS.values()) - 1) <= 0.03
     assert len(np.unique(mitbih_beats.groups)) == 48
     assert mitbih_beats.rr.shape == (n, 4) and (mitbih_beats.rr > 0).all()
+    assert mitbih_beats.template.shape == (n, 187)
+    assert mitbih_beats.template.dtype == np.float32
+    assert 0.0 <= mitbih_beats.template.min() <= mitbih_beats.template.max() <= 1.0
     assert list(mitbih_beats.rr_feature_names) == [
         "pre_rr",
         "post_rr",
@@ -162,7 +174,8 @@ def test_real_beats_cached_call_is_identical(
     again = fetch_mitbih_beats(
         data_home=sklecg_data_home, mirror=physionet_mirror, verbose=False
     )
-    for key in ("data", "target", "groups", "rr", "symbols", "beat_samples"):
+    keys = ("data", "target", "groups", "rr", "template", "symbols", "beat_samples")
+    for key in keys:
         np.testing.assert_array_equal(again[key], mitbih_beats[key])
 
 

@@ -41,6 +41,14 @@ def test_beats_with_rr_layout_and_errors():
         beats_with_rr(Bunch(data=beats.data))
     with pytest.raises(ValueError, match=r"\(n_beats, 4\)"):
         beats_with_rr(Bunch(data=beats.data, rr=np.ones((3, 3))))
+    with pytest.raises(ValueError, match=r"lacks \['template'\]"):
+        beats_with_rr(beats, template=True)
+    beats.template = -beats.data
+    X = beats_with_rr(beats, template=True)
+    np.testing.assert_array_equal(X, np.hstack([beats.data, -beats.data, beats.rr]))
+    beats.template = beats.data[:, :3]
+    with pytest.raises(ValueError, match="shape of beats.data"):
+        beats_with_rr(beats, template=True)
 
 
 def test_markdown_table():
@@ -61,12 +69,13 @@ def test_markdown_table():
 @pytest.mark.realdata
 def test_recipe_fits_real_beats(mitbih_beats_small):
     beats = mitbih_beats_small
-    X, y = beats_with_rr(beats), beats.target_names[beats.target]
+    X, y = beats_with_rr(beats, template=True), beats.target_names[beats.target]
     train = np.arange(y.size) % 4 != 0
     pipe = clone(mitbih_beat_pipeline(classifier__max_iter=30))
     pipe.fit(X[train], y[train])
     predicted = pipe.predict(X[~train])
     assert set(pipe.classes_) == set("NSVFQ")
+    assert pipe[-1].n_features_in_ == 2 * 47 + 13
     assert np.mean(predicted == y[~train]) > 0.9
     restored = pickle.loads(pickle.dumps(pipe))
     np.testing.assert_array_equal(restored.predict(X[~train]), predicted)

@@ -30,7 +30,7 @@ _WINDOW_S = 10
 #: Length (s) of the window centred on each beat for ``average_rr``: the
 #: 5-minute average RR interval of de Chazal, O'Dwyer & Reilly (2004).
 _AVERAGE_WINDOW_S = 300
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
 _CODE_OF_SYMBOL = {
     sym: code for code, syms in enumerate(AAMI_CLASSES.values()) for sym in syms
 }
@@ -71,6 +71,25 @@ def _average_rr(beat_samples: np.ndarray, rr: np.ndarray) -> np.ndarray:
     return (cumulative[high] - cumulative[low]) / np.maximum(high - low, 1)
 
 
+def _local_templates(segments: np.ndarray, beat_samples: np.ndarray) -> np.ndarray:
+    """Median segment of the beats within 150 s of each beat's 10-s block centre.
+
+    The record's dominant beat shape around each beat: beats of one 10-second
+    block share the median of the segments whose R peaks lie within
+    ``_AVERAGE_WINDOW_S / 2`` of the block's centre (``beat_samples`` sorted).
+    """
+    block_samples = _WINDOW_S * FS
+    half = _AVERAGE_WINDOW_S * FS // 2
+    blocks = beat_samples // block_samples
+    templates = np.empty_like(segments)
+    for block in np.unique(blocks):
+        centre = (block + 0.5) * block_samples
+        low = np.searchsorted(beat_samples, centre - half, side="left")
+        high = np.searchsorted(beat_samples, centre + half, side="right")
+        templates[blocks == block] = np.median(segments[low:high], axis=0)
+    return templates
+
+
 def _segment(
     signal: np.ndarray, starts: np.ndarray, spans: np.ndarray, length: int
 ) -> np.ndarray:
@@ -104,8 +123,10 @@ def _record_beats(
     )
     starts = np.round(samples[inner] * fs / FS).astype(np.int64)
     spans = np.clip(np.round(1.2 * median_rr[inner] * fs), 1, length).astype(np.int64)
+    segments = _segment(resampled, starts, spans, length)
     return {
-        "data": _segment(resampled, starts, spans, length),
+        "data": segments,
+        "template": _local_templates(segments, samples[inner]),
         "target": _BEAT_CODES[np.searchsorted(_BEAT_SYMBOLS, symbols[inner])],
         "symbols": symbols[inner],
         "beat_samples": samples[inner],
@@ -168,8 +189,12 @@ def fetch_mitbih_beats(
     next RR interval. Each beat also carries its RR intervals: the previous
     and next one, the mean over its 10-second window and the mean over the
     5 minutes centred on it (de Chazal et al., 2004), which together tell
-    premature beats from the patient's own rhythm. The result is cached per
-    ``(fs, length)``.
+    premature beats from the patient's own rhythm, and the patient's dominant
+    beat shape around it (``template``: the sample-wise median of the
+    segments of the record whose R peaks lie within 150 s of the centre of
+    the beat's 10-second block), which tells abnormal shapes from the
+    patient's normal one. Both use unlabelled neighbouring beats only. The
+    result is cached per ``(fs, length)``.
 
     Read more in ``fetch_mitbih_beats().DESCR``.
 
@@ -208,6 +233,9 @@ def fetch_mitbih_beats(
         rr : ndarray of shape (n_beats, 4), dtype float32
             Previous RR, next RR, mean RR of the beat's 10-second window and
             mean RR of the 5 minutes centred on the beat, in seconds.
+        template : ndarray of shape (n_beats, length), dtype float32
+            Median segment of the record's beats within 150 s of the beat's
+            10-second block (unlabelled context, no annotation symbols used).
         rr_feature_names : ndarray of str
             ``["pre_rr", "post_rr", "local_rr", "average_rr"]``.
         symbols : ndarray of str

@@ -9,7 +9,12 @@ from sklearn.utils._param_validation import Interval
 
 from sklecg.preprocessing._base import SignalTransformer
 
-__all__ = ["BeatRRFeatures", "RR_COLUMNS", "RR_FEATURE_NAMES"]
+__all__ = [
+    "BeatRRFeatures",
+    "RR_COLUMNS",
+    "RR_FEATURE_NAMES",
+    "TEMPLATE_FEATURE_NAMES",
+]
 
 #: The RR columns expected at the end of each row, in seconds, as in
 #: ``fetch_mitbih_beats().rr``.
@@ -24,6 +29,8 @@ RR_FEATURE_NAMES = (
     "post_rr/average_rr",
     "local_rr/average_rr",
 )
+#: The features comparing a beat with its record's template (``template=True``).
+TEMPLATE_FEATURE_NAMES = ("template_corr", "template_rms_diff", "template_area_ratio")
 
 #: scikit-learn checks that fit on random data, which has too few columns or
 #: non-positive "RR intervals" for this transformer.
@@ -77,11 +84,24 @@ class BeatRRFeatures(SignalTransformer):
     carry the beat's context, so no ``groups`` are needed and each beat is
     transformed on its own.
 
+    With ``template=True`` the rows also hold the patient's dominant beat
+    shape, ``[beat samples ..., template samples ..., pre_rr, post_rr,
+    local_rr, average_rr]`` (``fetch_mitbih_beats().template``; build it
+    with ``beats_with_rr(beats, template=True)``), and the output adds,
+    between the beat samples and the RR features, every ``downsample``-th
+    sample of ``beat - template`` and three shape-context features: the
+    correlation of beat and template, the root mean square of their
+    difference and the ratio of their areas (sums, each plus 0.001). These
+    tell a beat of unusual shape (V, F) from the patient's normal one
+    whatever that patient's normal shape is.
+
     Parameters
     ----------
     downsample : int, default=1
         Keep every ``downsample``-th beat sample (1 keeps all). Fewer shape
         columns speed up tree models and leave the RR features more weight.
+    template : bool, default=False
+        Whether the rows hold a template beat after the beat (see above).
 
     Attributes
     ----------
@@ -94,7 +114,11 @@ class BeatRRFeatures(SignalTransformer):
     -----
     Output: a float32 array ``(n_beats, ceil(n_beat_samples / downsample) +
     10)`` whose columns are named by ``get_feature_names_out`` (``beat0``,
-    ``beat<downsample>``, ..., then the RR feature names).
+    ``beat<downsample>``, ..., then the RR feature names); with
+    ``template=True``, ``2 * ceil(n_beat_samples / downsample) + 13``
+    columns: ``beat...``, ``diff0``, ``diff<downsample>``, ...,
+    ``template_corr``, ``template_rms_diff``, ``template_area_ratio``, then
+    the RR feature names.
 
     scikit-learn checks expected to fail (``_expected_failed_checks``): the
     ones that fit on generic random data (2-3 columns, negative values),
@@ -113,27 +137,39 @@ class BeatRRFeatures(SignalTransformer):
     (2, 12)
     >>> [round(float(v), 3) for v in features[1, 2:]]
     [0.5, 1.1, 0.8, 1.0, 0.625, 1.375, 2.2, 0.5, 1.1, 0.8]
+    >>> beat, template = np.array([[0.0, 1, 0, 0]]), np.array([[0.0, 1, 1, 0]])
+    >>> X = np.hstack([beat, template, rr[:1]])
+    >>> out = BeatRRFeatures(template=True).fit_transform(X)
+    >>> [round(float(v), 3) for v in out[0, :11]]
+    [0.0, 1.0, 0.0, 0.0, 0.0, 0.0, -1.0, 0.0, 0.577, 0.5, 0.5]
     """
 
     _parameter_constraints: dict = {
         "downsample": [Interval(Integral, 1, None, closed="left")],
+        "template": ["boolean"],
     }
     _feature_prefix = "beat"
 
-    def __init__(self, downsample: int = 1):
+    def __init__(self, downsample: int = 1, template: bool = False):
         self.downsample = downsample
+        self.template = template
+
+    def _layout(self) -> str:
+        if self.template:
+            return "beat samples, as many template samples, then the RR columns"
+        return "beat samples followed by the RR columns"
 
     def _check_kwargs(self, reset: bool) -> dict:
         return {
             "allow_variable_length": False,
-            "min_length": len(RR_COLUMNS) + 1,
+            "min_length": len(RR_COLUMNS) + 1 + bool(self.template),
             "min_length_reason": (
-                "at least one beat sample followed by the RR columns "
-                f"{', '.join(RR_COLUMNS)}"
+                f"{self._layout()} {', '.join(RR_COLUMNS)}, at least one of each"
             ),
         }
 
-    def _split(self, signals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _split(self, signals: np.ndarray) -> tuple[np.ndarray, ...]:
+        """``(beats, templates or None, rr)`` of validated rows."""
         if signals.ndim != 2:
             raise ValueError(
                 "BeatRRFeatures expects a 2-D array (n_beats, n_beat_samples + "
@@ -149,22 +185,32 @@ class BeatRRFeatures(SignalTransformer):
                 f"{rows[:5].tolist()} hold values <= 0. Pass "
                 "np.hstack([beats, rr]) with rr from fetch_mitbih_beats."
             )
-        return beats, rr
+        if not self.template:
+            return beats, None, rr
+        if beats.shape[1] % 2:
+            raise ValueError(
+                f"with template=True, X must hold {self._layout()}: an even "
+                f"number of columns before the {len(RR_COLUMNS)} RR columns; got "
+                f"{beats.shape[1]}. Pass beats_with_rr(beats, template=True), "
+                "or set template=False for rows without a template."
+            )
+        half = beats.shape[1] // 2
+        return beats[:, :half], beats[:, half:], rr
 
     def _fit(self, signals) -> None:
-        beats, _ = self._split(signals)
+        beats, templates, _ = self._split(signals)
         self._n_beat_out = len(range(0, beats.shape[1], self.downsample))
-        self._n_features_out = self._n_beat_out + len(RR_FEATURE_NAMES)
+        n_context = 0 if templates is None else self._n_beat_out + 3
+        self._n_features_out = self._n_beat_out + n_context + len(RR_FEATURE_NAMES)
 
     def _transform(self, signals) -> np.ndarray:
         if signals.ndim == 2 and signals.shape[1] != self.n_features_in_:
             raise ValueError(
                 f"X has {signals.shape[1]} features, but BeatRRFeatures was "
-                f"fitted on {self.n_features_in_} "
-                f"({self.n_features_in_ - len(RR_COLUMNS)} beat samples + "
-                f"{len(RR_COLUMNS)} RR columns); pass beats of the fitted length."
+                f"fitted on {self.n_features_in_} ({self._layout()}); pass "
+                "beats of the fitted length."
             )
-        beats, rr = self._split(signals)
+        beats, templates, rr = self._split(signals)
         pre, post, local, average = rr.T
         ratios = np.column_stack(
             [
@@ -176,9 +222,11 @@ class BeatRRFeatures(SignalTransformer):
                 local / average,
             ]
         )
-        return np.hstack([beats[:, :: self.downsample], rr, ratios]).astype(
-            np.float32, copy=False
-        )
+        shape = [beats[:, :: self.downsample]]
+        if templates is not None:
+            shape += [(beats - templates)[:, :: self.downsample]]
+            shape += [_template_context(beats, templates)]
+        return np.hstack([*shape, rr, ratios]).astype(np.float32, copy=False)
 
     @property
     def _expected_failed_checks(self) -> dict[str, str]:
@@ -190,5 +238,29 @@ class BeatRRFeatures(SignalTransformer):
         return dict.fromkeys(_DATA_CHECKS, reason)
 
     def _output_names(self) -> list[str]:
-        beat = [f"beat{i * self.downsample}" for i in range(self._n_beat_out)]
-        return beat + list(RR_FEATURE_NAMES)
+        kept = [i * self.downsample for i in range(self._n_beat_out)]
+        names = [f"beat{i}" for i in kept]
+        if self.template:
+            names += [f"diff{i}" for i in kept] + list(TEMPLATE_FEATURE_NAMES)
+        return names + list(RR_FEATURE_NAMES)
+
+
+def _template_context(beats: np.ndarray, templates: np.ndarray) -> np.ndarray:
+    """Correlation, RMS difference and area ratio of each beat and template.
+
+    A constant beat or template has correlation 0.
+    """
+    beats = beats.astype(np.float64)
+    templates = templates.astype(np.float64)
+    centred_beats = beats - beats.mean(axis=1, keepdims=True)
+    centred_templates = templates - templates.mean(axis=1, keepdims=True)
+    norms = np.linalg.norm(centred_beats, axis=1) * np.linalg.norm(
+        centred_templates, axis=1
+    )
+    products = np.einsum("ij,ij->i", centred_beats, centred_templates)
+    correlation = np.divide(
+        products, norms, out=np.zeros_like(products), where=norms > 0
+    )
+    rms_diff = np.sqrt(np.mean((beats - templates) ** 2, axis=1))
+    area_ratio = (beats.sum(axis=1) + 1e-3) / (templates.sum(axis=1) + 1e-3)
+    return np.column_stack([correlation, rms_diff, area_ratio])

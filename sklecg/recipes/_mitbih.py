@@ -11,26 +11,35 @@ from sklecg.features import BeatRRFeatures
 __all__ = ["beats_with_rr", "mitbih_beat_pipeline"]
 
 
-def beats_with_rr(beats) -> np.ndarray:
+def beats_with_rr(beats, *, template: bool = False) -> np.ndarray:
     """The input of :func:`mitbih_beat_pipeline`: beat samples then RR columns.
 
     Parameters
     ----------
     beats : Bunch
         As returned by :func:`sklecg.datasets.fetch_mitbih_beats` (or a
-        subset of it): ``data`` of shape ``(n_beats, n_samples)`` and ``rr``
+        subset of it): ``data`` of shape ``(n_beats, n_samples)``, ``rr``
         of shape ``(n_beats, 4)`` (previous, next, 10-second mean and
-        5-minute mean RR, seconds).
+        5-minute mean RR, seconds) and, for ``template=True``, ``template``
+        of the shape of ``data`` (the record's dominant beat around each
+        beat).
+    template : bool, default=False
+        Whether to put the template samples between the beat samples and
+        the RR columns, the layout of ``BeatRRFeatures(template=True)`` and
+        of :func:`mitbih_beat_pipeline`.
 
     Returns
     -------
     X : ndarray of shape (n_beats, n_samples + 4), dtype float32
-        ``np.hstack([beats.data, beats.rr])``.
+        ``np.hstack([beats.data, beats.rr])``; with ``template=True`` of
+        shape ``(n_beats, 2 * n_samples + 4)``,
+        ``np.hstack([beats.data, beats.template, beats.rr])``.
 
     Raises
     ------
     ValueError
-        If ``beats`` lacks ``data`` or ``rr`` or their shapes do not match.
+        If ``beats`` lacks ``data``, ``rr`` or (with ``template=True``)
+        ``template``, or their shapes do not match.
 
     Examples
     --------
@@ -40,12 +49,16 @@ def beats_with_rr(beats) -> np.ndarray:
     >>> beats = Bunch(data=np.zeros((4, 187)), rr=np.ones((4, 4)))
     >>> beats_with_rr(beats).shape
     (4, 191)
+    >>> beats.template = np.zeros((4, 187))
+    >>> beats_with_rr(beats, template=True).shape
+    (4, 378)
     """
-    missing = [key for key in ("data", "rr") if key not in beats]
+    keys = ("data", "template", "rr") if template else ("data", "rr")
+    missing = [key for key in keys if key not in beats]
     if missing:
         raise ValueError(
             f"beats lacks {missing}; pass the Bunch of "
-            "sklecg.datasets.fetch_mitbih_beats(), which holds data and rr."
+            f"sklecg.datasets.fetch_mitbih_beats(), which holds {', '.join(keys)}."
         )
     data, rr = np.asarray(beats["data"]), np.asarray(beats["rr"])
     if data.ndim != 2 or rr.shape != (data.shape[0], 4):
@@ -53,7 +66,16 @@ def beats_with_rr(beats) -> np.ndarray:
             "beats.data must be (n_beats, n_samples) and beats.rr (n_beats, 4); "
             f"got {data.shape} and {rr.shape}."
         )
-    return np.hstack([data, rr]).astype(np.float32, copy=False)
+    parts = [data, rr]
+    if template:
+        templates = np.asarray(beats["template"])
+        if templates.shape != data.shape:
+            raise ValueError(
+                f"beats.template must have the shape of beats.data, {data.shape}; "
+                f"got {templates.shape}."
+            )
+        parts.insert(1, templates)
+    return np.hstack(parts).astype(np.float32, copy=False)
 
 
 def mitbih_beat_pipeline(**overrides) -> Pipeline:
@@ -120,12 +142,13 @@ def mitbih_beat_pipeline(**overrides) -> Pipeline:
     """
     pipeline = Pipeline(
         [
-            ("features", BeatRRFeatures(downsample=4)),
+            ("features", BeatRRFeatures(downsample=4, template=True)),
             (
                 "classifier",
                 HistGradientBoostingClassifier(
                     max_iter=400,
                     l2_regularization=1.0,
+                    class_weight="balanced",
                     early_stopping=False,
                     random_state=0,
                 ),
