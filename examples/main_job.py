@@ -34,15 +34,17 @@ markdown tables, and two PNGs in ``--output`` (default ``output/``): the
 normalised confusion matrix of the best model on the held-out records and the
 network's training curve (train and validation loss per epoch).
 
-Measured on the mirror (seed 0): cross-validated challenge F1 0.73 for the
-RR forest, 0.47 and 0.37 for the network with filters (8, 16) and (4, 8),
-0.41 for the STFT forest; on the 1,400 held-out records 0.75 for the RR
-forest (accuracy 0.77) and 0.50 for the network. 195 s of CPU time on one
-thread; 8 minutes wall clock on a 2-core machine shared with four other jobs.
+Measured on the mirror (seed 0, 2026-11-28): cross-validated challenge F1
+0.73 for the RR forest, 0.41 for the STFT forest, 0.37 and 0.36 for the
+network with filters (8, 16) and (4, 8) (its folds range from 0.19 to
+0.47: with 8 epochs at most and early stopping, a fold's network
+sometimes stops on a poor epoch; an earlier run scored 0.47); on the 1,400
+held-out records 0.75 for the RR forest (accuracy 0.77) and 0.31 for the
+network. 172 s of CPU time on one thread, 2.9 minutes wall clock.
 
 Run from the repository root::
 
-    make run                               # 3.3 min of CPU, one thread
+    make run                               # 3 min of CPU, one thread
     python examples/main_job.py --quick    # smoke run, < 1 min
     python examples/main_job.py --help
 """
