@@ -1,9 +1,10 @@
 """Honest evaluation: one MIT-BIH beat pipeline, intra- vs inter-patient.
 
 Experiment 6 of issue 6. The same pipeline,
-``sklecg.recipes.mitbih_beat_pipeline()`` (beat shape + RR-interval ratios,
-gradient boosting), is scored two ways beside a peer, a random forest on the
-raw 187-sample beats:
+``sklecg.recipes.mitbih_beat_pipeline()`` (beat shape, its difference from
+the patient's template beat, RR-interval ratios; gradient boosting with
+balanced class weights), is scored two ways beside a peer, a random forest
+on the raw 187-sample beats:
 
 * intra-patient: a stratified random 80/20 split of all beats (seed 0, five
   AAMI classes N S V F Q) -- the split of the Kaggle papers, where beats of
@@ -96,7 +97,7 @@ def models(n_beat_samples: int, quick: bool, n_jobs: int) -> dict:
     )
     beat_only = slice(0, n_beat_samples)
     found = {
-        "sklecg recipe (beat + RR, gradient boosting)": (recipe, slice(None)),
+        "sklecg recipe (beat, template, RR; gradient boosting)": (recipe, slice(None)),
         "RandomForest, raw beats": (forest, beat_only),
     }
     if importlib.util.find_spec("aeon") is not None:
