@@ -18,7 +18,7 @@ predictions, mean fit time per fold and predict throughput.
 
 Run from the repository root::
 
-    python examples/cinc2017_recipe.py            # full run, ~10 min
+    python examples/cinc2017_recipe.py            # ~5 min, +8 with MiniRocket
     python examples/cinc2017_recipe.py --quick    # smoke run, < 1 min
 
 The PhysioNet mirror is read from ``SKLECG_PHYSIONET_MIRROR`` (default

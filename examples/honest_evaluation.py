@@ -21,7 +21,7 @@ them needs more than 24 GiB of memory).
 
 Run from the repository root::
 
-    python examples/honest_evaluation.py            # full run, ~6 min
+    python examples/honest_evaluation.py            # ~8 min, +75 with MiniRocket
     python examples/honest_evaluation.py --quick    # smoke run, < 1 min
 
 The PhysioNet mirror is read from ``SKLECG_PHYSIONET_MIRROR`` (default

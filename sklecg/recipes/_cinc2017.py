@@ -36,10 +36,11 @@ def cinc2017_pipeline(**overrides) -> Pipeline:
     ``examples/RESULTS.md``): challenge F1 (mean F1 of N, A and O)
     0.80 +- 0.01, short of the 0.82 aimed at, against 0.74 for a random
     forest on the RR features alone and about 0.4 for the AMLS report's
-    random forest on mean STFT spectra. The features and the boosting
-    settings were picked by comparing a handful of variants on those same
-    folds, so the figure is slightly optimistic. Fitting on 5,600 records
-    takes about a minute on two CPU cores, most of it feature extraction.
+    random forest on mean STFT spectra and 0.63 for MiniRocket. The
+    features and the boosting settings were picked by comparing a handful
+    of variants on those same folds, so the figure is slightly optimistic.
+    Fitting on 5,600 records takes about 50 s on one CPU core, most of it
+    feature extraction.
     Run the gradient boosting with one OpenMP thread
     (``threadpoolctl.threadpool_limits(1)``) on a machine shared with other
     processes: spinning threads slowed it 100-fold here.
