@@ -200,7 +200,9 @@ class BeatRRFeatures(SignalTransformer):
     def _fit(self, signals) -> None:
         beats, templates, _ = self._split(signals)
         self._n_beat_out = len(range(0, beats.shape[1], self.downsample))
-        n_context = 0 if templates is None else self._n_beat_out + 3
+        n_context = (
+            0 if templates is None else self._n_beat_out + len(TEMPLATE_FEATURE_NAMES)
+        )
         self._n_features_out = self._n_beat_out + n_context + len(RR_FEATURE_NAMES)
 
     def _transform(self, signals) -> np.ndarray:
