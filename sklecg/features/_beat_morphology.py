@@ -96,11 +96,15 @@ def _r_peaks(clean: np.ndarray, energy_peaks: np.ndarray, fs: float):
 
 
 def _corr_rows(rows: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    """Pearson correlation of every row with ``reference``."""
-    a = rows - rows.mean(axis=1, keepdims=True)
-    b = reference - reference.mean()
-    denominator = np.sqrt((a**2).sum(axis=1) * (b**2).sum()) + 1e-12
-    return a @ b / denominator
+    """Pearson correlation of every row with ``reference``.
+
+    ``reference`` is one row shared by all, or one row per row; a constant
+    row or reference has correlation 0.
+    """
+    a = rows - rows.mean(axis=-1, keepdims=True)
+    b = reference - reference.mean(axis=-1, keepdims=True)
+    denominator = np.sqrt((a**2).sum(axis=-1) * (b**2).sum(axis=-1)) + 1e-12
+    return (a * b).sum(axis=-1) / denominator
 
 
 def _rhythm(rr: np.ndarray) -> list[float]:

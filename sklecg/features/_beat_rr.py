@@ -7,6 +7,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
+from sklecg.features._beat_morphology import _corr_rows
 from sklecg.preprocessing._base import SignalTransformer
 
 __all__ = [
@@ -198,12 +199,9 @@ class BeatRRFeatures(SignalTransformer):
         return beats[:, :half], beats[:, half:], rr
 
     def _fit(self, signals) -> None:
-        beats, templates, _ = self._split(signals)
+        beats, _, _ = self._split(signals)
         self._n_beat_out = len(range(0, beats.shape[1], self.downsample))
-        n_context = (
-            0 if templates is None else self._n_beat_out + len(TEMPLATE_FEATURE_NAMES)
-        )
-        self._n_features_out = self._n_beat_out + n_context + len(RR_FEATURE_NAMES)
+        self._n_features_out = len(self._output_names())
 
     def _transform(self, signals) -> np.ndarray:
         if signals.ndim == 2 and signals.shape[1] != self.n_features_in_:
@@ -226,8 +224,9 @@ class BeatRRFeatures(SignalTransformer):
         )
         shape = [beats[:, :: self.downsample]]
         if templates is not None:
-            shape += [(beats - templates)[:, :: self.downsample]]
-            shape += [_template_context(beats, templates)]
+            differences = beats - templates
+            shape += [differences[:, :: self.downsample]]
+            shape += [_template_context(beats, templates, differences)]
         return np.hstack([*shape, rr, ratios]).astype(np.float32, copy=False)
 
     @property
@@ -247,22 +246,17 @@ class BeatRRFeatures(SignalTransformer):
         return names + list(RR_FEATURE_NAMES)
 
 
-def _template_context(beats: np.ndarray, templates: np.ndarray) -> np.ndarray:
+def _template_context(
+    beats: np.ndarray, templates: np.ndarray, differences: np.ndarray
+) -> np.ndarray:
     """Correlation, RMS difference and area ratio of each beat and template.
 
-    A constant beat or template has correlation 0.
+    ``differences`` is ``beats - templates``; a constant beat or template has
+    correlation 0.
     """
     beats = beats.astype(np.float64)
     templates = templates.astype(np.float64)
-    centred_beats = beats - beats.mean(axis=1, keepdims=True)
-    centred_templates = templates - templates.mean(axis=1, keepdims=True)
-    norms = np.linalg.norm(centred_beats, axis=1) * np.linalg.norm(
-        centred_templates, axis=1
-    )
-    products = np.einsum("ij,ij->i", centred_beats, centred_templates)
-    correlation = np.divide(
-        products, norms, out=np.zeros_like(products), where=norms > 0
-    )
-    rms_diff = np.sqrt(np.mean((beats - templates) ** 2, axis=1))
+    correlation = _corr_rows(beats, templates)
+    rms_diff = np.sqrt(np.mean(np.square(differences, dtype=np.float64), axis=1))
     area_ratio = (beats.sum(axis=1) + 1e-3) / (templates.sum(axis=1) + 1e-3)
     return np.column_stack([correlation, rms_diff, area_ratio])
