@@ -66,16 +66,15 @@ def beats_with_rr(beats, *, template: bool = False) -> np.ndarray:
             "beats.data must be (n_beats, n_samples) and beats.rr (n_beats, 4); "
             f"got {data.shape} and {rr.shape}."
         )
-    parts = [data, rr]
-    if template:
-        templates = np.asarray(beats["template"])
-        if templates.shape != data.shape:
-            raise ValueError(
-                f"beats.template must have the shape of beats.data, {data.shape}; "
-                f"got {templates.shape}."
-            )
-        parts.insert(1, templates)
-    return np.hstack(parts).astype(np.float32, copy=False)
+    if not template:
+        return np.hstack([data, rr]).astype(np.float32, copy=False)
+    templates = np.asarray(beats["template"])
+    if templates.shape != data.shape:
+        raise ValueError(
+            f"beats.template must have the shape of beats.data, {data.shape}; "
+            f"got {templates.shape}."
+        )
+    return np.hstack([data, templates, rr]).astype(np.float32, copy=False)
 
 
 def mitbih_beat_pipeline(**overrides) -> Pipeline:
