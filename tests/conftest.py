@@ -143,12 +143,22 @@ def mitbih_beats(physionet_mirror, sklecg_data_home):
 
 @pytest.fixture(scope="session")
 def mitbih_beats_small(mitbih_beats):
-    """3,000 MIT-BIH beats stratified by class (seed 0), with their groups
-    RR features and templates: same Bunch keys as ``mitbih_beats``."""
+    """3,000 MIT-BIH beats stratified by class (seed 0), with their groups,
+    RR features, templates and windows: same Bunch keys as ``mitbih_beats``."""
     return _stratified_subset(
         mitbih_beats,
         3000,
-        ("data", "target", "groups", "rr", "template", "symbols", "beat_samples"),
+        (
+            "data",
+            "target",
+            "groups",
+            "rr",
+            "template",
+            "window",
+            "window_template",
+            "symbols",
+            "beat_samples",
+        ),
     )
 
 

@@ -42,6 +42,15 @@ def _reference_beat(signal_360, beat_samples, k, length=187):
     return out
 
 
+def _reference_window(signal_360, r_peak):
+    """One lead from 45 samples (0.36 s) before to 90 after an R peak at 125 Hz,
+    scaled to [0, 1]."""
+    x = resample_poly(signal_360.astype(np.float64), 25, 72)
+    start = int(round(r_peak * 125 / 360))
+    window = x[np.clip(np.arange(start - 45, start + 90), 0, x.size - 1)]
+    return (window - window.min()) / (window.max() - window.min())
+
+
 def _check_beats_against_records(beats, records):
     """Labels, RR features and one segment per record agree with the raw data."""
     codes = {s: c for c, syms in enumerate(AAMI.values()) for s in syms}
@@ -89,6 +98,20 @@ def _check_beats_against_records(beats, records):
             beats.data[mine][k - 1],
             _reference_beat(signal[lead], beat_samples, k),
             atol=1e-5,
+        )
+        # two-lead window: the segmented lead first, 0.36 s before R to 0.72 after
+        for j, index in enumerate([lead, 1 - lead]):
+            np.testing.assert_allclose(
+                beats.window[mine][k - 1, j],
+                _reference_window(signal[index], beat_samples[k]),
+                atol=1e-5,
+            )
+        centre = (beat_samples[k] // 3600 + 0.5) * 3600
+        members = np.abs(beat_samples[1:-1] - centre) <= 150 * 360
+        np.testing.assert_allclose(
+            beats.window_template[mine][k - 1],
+            np.median(beats.window[mine][members], axis=0),
+            atol=1e-6,
         )
 
 
@@ -154,6 +177,10 @@ def test_real_beats_match_kaggle_counts(mitbih_beats):
     assert mitbih_beats.template.shape == (n, 187)
     assert mitbih_beats.template.dtype == np.float32
     assert 0.0 <= mitbih_beats.template.min() <= mitbih_beats.template.max() <= 1.0
+    for key in ("window", "window_template"):
+        assert mitbih_beats[key].shape == (n, 2, 135)
+        assert mitbih_beats[key].dtype == np.float32
+        assert 0.0 <= mitbih_beats[key].min() <= mitbih_beats[key].max() <= 1.0
     assert list(mitbih_beats.rr_feature_names) == [
         "pre_rr",
         "post_rr",
@@ -174,8 +201,8 @@ def test_real_beats_cached_call_is_identical(
     again = fetch_mitbih_beats(
         data_home=sklecg_data_home, mirror=physionet_mirror, verbose=False
     )
-    keys = ("data", "target", "groups", "rr", "template", "symbols", "beat_samples")
-    for key in keys:
+    keys = ("data", "target", "groups", "rr", "template", "window", "window_template")
+    for key in (*keys, "symbols", "beat_samples"):
         np.testing.assert_array_equal(again[key], mitbih_beats[key])
 
 

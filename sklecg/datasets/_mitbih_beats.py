@@ -30,7 +30,10 @@ _WINDOW_S = 10
 #: Length (s) of the window centred on each beat for ``average_rr``: the
 #: 5-minute average RR interval of de Chazal, O'Dwyer & Reilly (2004).
 _AVERAGE_WINDOW_S = 300
-_CACHE_VERSION = 3
+#: Span (s) of ``window`` before and after each R peak: the P wave and PR
+#: segment before it, the QRS complex and T wave after it.
+_WINDOW_BEFORE_S, _WINDOW_AFTER_S = 0.36, 0.72
+_CACHE_VERSION = 4
 _CODE_OF_SYMBOL = {
     sym: code for code, syms in enumerate(AAMI_CLASSES.values()) for sym in syms
 }
@@ -104,14 +107,54 @@ def _segment(
     return np.where(valid, (segments - low) / scale, 0.0).astype(np.float32)
 
 
+def window_length(fs: int) -> int:
+    """Samples per lead of the ``window`` of :func:`fetch_mitbih_beats` at ``fs``.
+
+    Parameters
+    ----------
+    fs : int
+        Sampling frequency of the beats, in Hz.
+
+    Returns
+    -------
+    int
+        ``round(0.36 * fs) + round(0.72 * fs)``, 135 at 125 Hz.
+
+    Examples
+    --------
+    >>> from sklecg.datasets._mitbih_beats import window_length
+    >>> window_length(125)
+    135
+    """
+    return int(round(_WINDOW_BEFORE_S * fs)) + int(round(_WINDOW_AFTER_S * fs))
+
+
+def _windows(signals: np.ndarray, starts: np.ndarray, fs: int) -> np.ndarray:
+    """Each lead around each R peak (``starts``), min-max scaled per lead.
+
+    Spans ``_WINDOW_BEFORE_S`` before to ``_WINDOW_AFTER_S`` after the peak;
+    indices beyond the record repeat its first or last sample.
+    """
+    before = int(round(_WINDOW_BEFORE_S * fs))
+    steps = np.arange(window_length(fs)) - before
+    index = np.clip(starts[:, None] + steps, 0, signals.shape[-1] - 1)
+    windows = signals[:, index].transpose(1, 0, 2)
+    low = windows.min(axis=-1, keepdims=True)
+    scale = windows.max(axis=-1, keepdims=True) - low
+    return ((windows - low) / np.where(scale > 0, scale, 1.0)).astype(np.float32)
+
+
 def _record_beats(
-    signal: np.ndarray,
+    signals: np.ndarray,
     samples: np.ndarray,
     symbols: np.ndarray,
     fs: int,
     length: int,
 ) -> dict:
-    """All beats of one record except its first and last (they lack an RR)."""
+    """All beats of one record except its first and last (they lack an RR).
+
+    ``signals`` holds the record's leads, the segmented lead first.
+    """
     is_beat = np.isin(symbols, _BEAT_SYMBOLS)
     samples, symbols = samples[is_beat], symbols[is_beat]
     rr = np.diff(samples) / FS
@@ -119,14 +162,17 @@ def _record_beats(
     inner = slice(1, -1)
     ratio = Fraction(fs, FS)
     resampled = resample_poly(
-        signal.astype(np.float64), ratio.numerator, ratio.denominator
+        signals.astype(np.float64), ratio.numerator, ratio.denominator, axis=-1
     )
     starts = np.round(samples[inner] * fs / FS).astype(np.int64)
     spans = np.clip(np.round(1.2 * median_rr[inner] * fs), 1, length).astype(np.int64)
-    segments = _segment(resampled, starts, spans, length)
+    segments = _segment(resampled[0], starts, spans, length)
+    windows = _windows(resampled, starts, fs)
     return {
         "data": segments,
         "template": _local_templates(segments, samples[inner]),
+        "window": windows,
+        "window_template": _local_templates(windows, samples[inner]),
         "target": _BEAT_CODES[np.searchsorted(_BEAT_SYMBOLS, symbols[inner])],
         "symbols": symbols[inner],
         "beat_samples": samples[inner],
@@ -143,8 +189,9 @@ def _build(raw: dict, fs: int, length: int, verbose: bool) -> dict:
     for i in progress(range(names.size), names.size, "cutting MIT-BIH beats", verbose):
         leads = list(raw["lead_names"][i])
         lead = leads.index("MLII") if "MLII" in leads else 0
+        order = [lead] + [k for k in range(len(leads)) if k != lead]
         part = _record_beats(
-            raw["signals"][i, lead],
+            raw["signals"][i, order],
             raw["ann_samples"][offsets[i] : offsets[i + 1]],
             raw["ann_symbols"][offsets[i] : offsets[i + 1]],
             fs,
@@ -193,8 +240,13 @@ def fetch_mitbih_beats(
     beat shape around it (``template``: the sample-wise median of the
     segments of the record whose R peaks lie within 150 s of the centre of
     the beat's 10-second block), which tells abnormal shapes from the
-    patient's normal one. Both use unlabelled neighbouring beats only. The
-    result is cached per ``(fs, length)``.
+    patient's normal one. Both use unlabelled neighbouring beats only.
+    Since the segment starts at the R peak, each beat also comes with a
+    two-lead ``window`` from 0.36 s before to 0.72 s after its R peak (lead
+    MLII, or the first lead, then the other lead; each min-max scaled over
+    the window), which holds the beat's own P wave and the second lead's
+    view of it, and with the window's template (``window_template``, the
+    same local median). The result is cached per ``(fs, length)``.
 
     Read more in ``fetch_mitbih_beats().DESCR``.
 
@@ -236,6 +288,14 @@ def fetch_mitbih_beats(
         template : ndarray of shape (n_beats, length), dtype float32
             Median segment of the record's beats within 150 s of the beat's
             10-second block (unlabelled context, no annotation symbols used).
+        window : ndarray of shape (n_beats, 2, n_window), dtype float32
+            Both leads from 0.36 s before to 0.72 s after the R peak
+            (``n_window = round(0.36 * fs) + round(0.72 * fs)``, 135 at
+            125 Hz), the segmented lead first, each scaled to [0, 1] over the
+            window; samples beyond the record repeat its edge sample.
+        window_template : ndarray of shape (n_beats, 2, n_window), dtype float32
+            Median window of the record's beats within 150 s of the beat's
+            10-second block, like ``template``.
         rr_feature_names : ndarray of str
             ``["pre_rr", "post_rr", "local_rr", "average_rr"]``.
         symbols : ndarray of str
