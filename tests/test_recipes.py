@@ -18,11 +18,11 @@ from sklecg.utils import markdown_table
 
 
 def test_pipeline_is_unfitted_and_takes_overrides():
-    pipe = mitbih_beat_pipeline(classifier__max_iter=7, features__downsample=2)
+    pipe = mitbih_beat_pipeline(classifier__max_iter=7, features__beat__downsample=2)
     assert isinstance(pipe, Pipeline)
     assert [name for name, _ in pipe.steps] == ["features", "classifier"]
     assert pipe.get_params()["classifier__max_iter"] == 7
-    assert pipe.get_params()["features__downsample"] == 2
+    assert pipe.get_params()["features__beat__downsample"] == 2
     assert clone(pipe).get_params()["classifier__max_iter"] == 7
     with pytest.raises(NotFittedError):
         check_is_fitted(pipe)
@@ -49,6 +49,22 @@ def test_beats_with_rr_layout_and_errors():
     beats.template = beats.data[:, :3]
     with pytest.raises(ValueError, match="shape of beats.data"):
         beats_with_rr(beats, template=True)
+    beats.template = -beats.data
+    with pytest.raises(ValueError, match=r"lacks \['window', 'window_template'\]"):
+        beats_with_rr(beats, window=True)
+    beats.window = np.arange(12.0).reshape(2, 2, 3)
+    beats.window_template = 100 + beats.window
+    X = beats_with_rr(beats, template=True, window=True)
+    flat = beats.window.reshape(2, 6)
+    np.testing.assert_array_equal(
+        X, np.hstack([beats.data, -beats.data, beats.rr, flat, 100 + flat])
+    )
+    np.testing.assert_array_equal(
+        beats_with_rr(beats, window=True), np.hstack([beats.data, beats.rr, X[:, -12:]])
+    )
+    beats.window_template = beats.window[:, :1]
+    with pytest.raises(ValueError, match="share one shape"):
+        beats_with_rr(beats, window=True)
 
 
 def test_markdown_table():
@@ -69,13 +85,27 @@ def test_markdown_table():
 @pytest.mark.realdata
 def test_recipe_fits_real_beats(mitbih_beats_small):
     beats = mitbih_beats_small
-    X, y = beats_with_rr(beats, template=True), beats.target_names[beats.target]
+    X = beats_with_rr(beats, template=True, window=True)
+    y = beats.target_names[beats.target]
     train = np.arange(y.size) % 4 != 0
     pipe = clone(mitbih_beat_pipeline(classifier__max_iter=30))
     pipe.fit(X[train], y[train])
     predicted = pipe.predict(X[~train])
     assert set(pipe.classes_) == set("NSVFQ")
-    assert pipe[-1].n_features_in_ == 2 * 47 + 13
+    # beat: 47 samples, 47 differences, 3 + 10; P wave: 15 + 3; lead 2: 34 + 3
+    assert pipe[-1].n_features_in_ == 2 * 47 + 13 + 18 + 37
+    names = pipe[0].get_feature_names_out()
+    assert names[-1] == "second_lead__lead0_template_area_ratio"
+    # the P-wave part sees the first lead's window before the R peak only
+    p_wave = pipe[0].named_transformers_["p_wave"]
+    window, template = (
+        beats.window[~train, 0, :45],
+        beats.window_template[~train, 0, :45],
+    )
+    np.testing.assert_array_equal(
+        p_wave.transform(np.hstack([window, template])),
+        pipe[0].transform(X[~train])[:, 2 * 47 + 13 : 2 * 47 + 13 + 18],
+    )
     assert np.mean(predicted == y[~train]) > 0.9
     restored = pickle.loads(pickle.dumps(pipe))
     np.testing.assert_array_equal(restored.predict(X[~train]), predicted)

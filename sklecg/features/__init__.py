@@ -4,11 +4,13 @@ from sklecg.features._beat_morphology import BeatMorphologyFeatures
 from sklecg.features._beat_rr import BeatRRFeatures
 from sklecg.features._rr import RRIntervalFeatures, detect_r_peaks
 from sklecg.features._stft import STFTFeatures
+from sklecg.features._template_difference import TemplateDifferenceFeatures
 
 __all__ = [
     "BeatMorphologyFeatures",
     "BeatRRFeatures",
     "RRIntervalFeatures",
     "STFTFeatures",
+    "TemplateDifferenceFeatures",
     "detect_r_peaks",
 ]

@@ -100,7 +100,7 @@ class TemplateDifferenceFeatures(SignalTransformer):
     >>> features = TemplateDifferenceFeatures(downsample=2)
     >>> out = features.fit_transform(np.hstack([window, template]))
     >>> [round(float(v), 3) for v in out[0]]
-    [0.0, 0.0, 0.816, 0.25, 1.499]
+    [0.0, 0.0, 0.87, 0.25, 1.5]
     >>> features.get_feature_names_out()[:3]
     array(['lead0_diff0', 'lead0_diff2', 'lead0_template_corr'], dtype=object)
     """

@@ -3,15 +3,37 @@
 from __future__ import annotations
 
 import numpy as np
+from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.pipeline import Pipeline
 
-from sklecg.features import BeatRRFeatures
+from sklecg.datasets._mitbih_beats import window_length
+from sklecg.features import BeatRRFeatures, TemplateDifferenceFeatures
 
 __all__ = ["beats_with_rr", "mitbih_beat_pipeline"]
 
+#: Leads and sampling rate (Hz) of the windows the recipe expects.
+_WINDOW_LEADS, _WINDOW_FS = 2, 125
+#: Window samples before the R peak at ``_WINDOW_FS`` (0.36 s).
+_BEFORE_R = 45
 
-def beats_with_rr(beats, *, template: bool = False) -> np.ndarray:
+
+def _window_columns(lead: int, stop: int | None = None) -> np.ndarray:
+    """Columns of one lead's window and of its template in the recipe's input.
+
+    The input ends with the windows and then their templates, lead after
+    lead (``beats_with_rr(..., window=True)``); columns are counted from the
+    end, so any beat length works. ``stop`` keeps the first ``stop`` samples
+    of the lead (all by default).
+    """
+    n_window = window_length(_WINDOW_FS)
+    block = 2 * _WINDOW_LEADS * n_window
+    samples = np.arange(n_window if stop is None else stop)
+    starts = [lead * n_window, (_WINDOW_LEADS + lead) * n_window]
+    return np.concatenate([start + samples - block for start in starts])
+
+
+def beats_with_rr(beats, *, template: bool = False, window: bool = False) -> np.ndarray:
     """The input of :func:`mitbih_beat_pipeline`: beat samples then RR columns.
 
     Parameters
@@ -20,26 +42,35 @@ def beats_with_rr(beats, *, template: bool = False) -> np.ndarray:
         As returned by :func:`sklecg.datasets.fetch_mitbih_beats` (or a
         subset of it): ``data`` of shape ``(n_beats, n_samples)``, ``rr``
         of shape ``(n_beats, 4)`` (previous, next, 10-second mean and
-        5-minute mean RR, seconds) and, for ``template=True``, ``template``
-        of the shape of ``data`` (the record's dominant beat around each
-        beat).
+        5-minute mean RR, seconds), for ``template=True`` ``template`` of
+        the shape of ``data`` (the record's dominant beat around each beat)
+        and for ``window=True`` ``window`` and ``window_template`` of one
+        shape ``(n_beats, n_leads, n_window)`` (the beat on every lead from
+        before its R peak, and the record's dominant one).
     template : bool, default=False
         Whether to put the template samples between the beat samples and
-        the RR columns, the layout of ``BeatRRFeatures(template=True)`` and
-        of :func:`mitbih_beat_pipeline`.
+        the RR columns, the layout of ``BeatRRFeatures(template=True)``.
+    window : bool, default=False
+        Whether to append the windows and then their templates, each
+        flattened lead after lead, after the RR columns: the input of
+        :class:`~sklecg.features.TemplateDifferenceFeatures` as the last
+        ``2 * n_leads * n_window`` columns. :func:`mitbih_beat_pipeline`
+        takes ``template=True, window=True``.
 
     Returns
     -------
-    X : ndarray of shape (n_beats, n_samples + 4), dtype float32
-        ``np.hstack([beats.data, beats.rr])``; with ``template=True`` of
-        shape ``(n_beats, 2 * n_samples + 4)``,
-        ``np.hstack([beats.data, beats.template, beats.rr])``.
+    X : ndarray of shape (n_beats, n_columns), dtype float32
+        ``np.hstack([beats.data, beats.rr])``, with ``beats.template``
+        before ``beats.rr`` if ``template=True``, and
+        ``beats.window.reshape(n_beats, -1)`` and
+        ``beats.window_template.reshape(n_beats, -1)`` at the end if
+        ``window=True``.
 
     Raises
     ------
     ValueError
-        If ``beats`` lacks ``data``, ``rr`` or (with ``template=True``)
-        ``template``, or their shapes do not match.
+        If ``beats`` lacks one of the arrays asked for, or their shapes do
+        not match.
 
     Examples
     --------
@@ -52,51 +83,78 @@ def beats_with_rr(beats, *, template: bool = False) -> np.ndarray:
     >>> beats.template = np.zeros((4, 187))
     >>> beats_with_rr(beats, template=True).shape
     (4, 378)
+    >>> beats.window = beats.window_template = np.zeros((4, 2, 135))
+    >>> beats_with_rr(beats, template=True, window=True).shape
+    (4, 918)
     """
-    keys = ("data", "template", "rr") if template else ("data", "rr")
+    keys = ("data", *(("template",) if template else ()), "rr")
+    keys += ("window", "window_template") if window else ()
     missing = [key for key in keys if key not in beats]
     if missing:
         raise ValueError(
             f"beats lacks {missing}; pass the Bunch of "
             f"sklecg.datasets.fetch_mitbih_beats(), which holds {', '.join(keys)}."
         )
-    data, rr = np.asarray(beats["data"]), np.asarray(beats["rr"])
+    arrays = {key: np.asarray(beats[key]) for key in keys}
+    data, rr = arrays["data"], arrays["rr"]
     if data.ndim != 2 or rr.shape != (data.shape[0], 4):
         raise ValueError(
             "beats.data must be (n_beats, n_samples) and beats.rr (n_beats, 4); "
             f"got {data.shape} and {rr.shape}."
         )
-    if not template:
-        return np.hstack([data, rr]).astype(np.float32, copy=False)
-    templates = np.asarray(beats["template"])
-    if templates.shape != data.shape:
+    if template and arrays["template"].shape != data.shape:
         raise ValueError(
             f"beats.template must have the shape of beats.data, {data.shape}; "
-            f"got {templates.shape}."
+            f"got {arrays['template'].shape}."
         )
-    return np.hstack([data, templates, rr]).astype(np.float32, copy=False)
+    if window:
+        shapes = {arrays[key].shape for key in ("window", "window_template")}
+        first = next(iter(shapes))
+        if len(shapes) > 1 or len(first) != 3 or first[0] != data.shape[0]:
+            raise ValueError(
+                "beats.window and beats.window_template must share one shape "
+                f"(n_beats={data.shape[0]}, n_leads, n_window); got "
+                f"{arrays['window'].shape} and {arrays['window_template'].shape}."
+            )
+    columns = [arrays[key].reshape(data.shape[0], -1) for key in keys]
+    return np.hstack(columns).astype(np.float32, copy=False)
 
 
 def mitbih_beat_pipeline(**overrides) -> Pipeline:
     """Unfitted pipeline classifying MIT-BIH heartbeats into AAMI classes.
 
     Input: rows ``[187 beat samples, 187 template samples, pre_rr, post_rr,
-    local_rr, average_rr]`` as built by ``beats_with_rr(beats,
-    template=True)`` from :func:`sklecg.datasets.fetch_mitbih_beats`
+    local_rr, average_rr, 2 x 135 window samples, 2 x 135 window-template
+    samples]`` as built by ``beats_with_rr(beats, template=True,
+    window=True)`` from :func:`sklecg.datasets.fetch_mitbih_beats`
     (Kaggle-style beats at 125 Hz, the patient's median beat around each
-    beat, and the RR intervals in seconds); labels: the AAMI classes (codes
-    or letters, N S V F Q or a subset).
+    beat, the RR intervals in seconds, and both leads from 0.36 s before to
+    0.72 s after the R peak with their median around the beat); labels: the
+    AAMI classes (codes or letters, N S V F Q or a subset).
 
     Steps:
 
     ``features``
-        :class:`~sklecg.features.BeatRRFeatures` (``downsample=4,
-        template=True``): every 4th sample of the beat and of its difference
-        from the template, the beat's correlation with the template, their
-        RMS difference and area ratio, the four RR intervals and their six
-        ratios. The template and RR ratios describe each beat relative to
-        its own patient (an unusual shape, an early beat), which is what
-        carries over to patients never seen in training.
+        A :class:`~sklearn.compose.ColumnTransformer` of
+
+        * ``beat``: :class:`~sklecg.features.BeatRRFeatures`
+          (``downsample=4, template=True``) on the beat, template and RR
+          columns: every 4th sample of the beat and of its difference from
+          the template, the beat's correlation with the template, their RMS
+          difference and area ratio, the four RR intervals and their six
+          ratios;
+        * ``p_wave``: :class:`~sklecg.features.TemplateDifferenceFeatures`
+          (``downsample=3``) on the first lead's window before the R peak
+          (which the beat segment, starting at R, leaves out): the beat's
+          own P wave against the patient's usual one;
+        * ``second_lead``: :class:`~sklecg.features.TemplateDifferenceFeatures`
+          (``downsample=4``) on the whole window of the second lead.
+
+        Templates and RR ratios describe each beat relative to its own
+        patient (an unusual shape, an early beat, a different P wave), which
+        is what carries over to patients never seen in training. The window
+        columns are counted from the end of the row, so beats of another
+        length work too (at 125 Hz).
     ``classifier``
         :class:`~sklearn.ensemble.HistGradientBoostingClassifier` (400
         iterations, L2 regularisation 1, balanced class weights, no early
@@ -125,7 +183,7 @@ def mitbih_beat_pipeline(**overrides) -> Pipeline:
     ----------
     **overrides
         Step parameters in ``set_params`` form, e.g.
-        ``classifier__max_iter=100`` or ``features__downsample=2``.
+        ``classifier__max_iter=100`` or ``features__beat__downsample=2``.
 
     Returns
     -------
@@ -146,9 +204,24 @@ def mitbih_beat_pipeline(**overrides) -> Pipeline:
     >>> pipe.get_params()["classifier__max_iter"]
     50
     """
+    features = ColumnTransformer(
+        [
+            (
+                "beat",
+                BeatRRFeatures(downsample=4, template=True),
+                slice(0, -2 * _WINDOW_LEADS * window_length(_WINDOW_FS)),
+            ),
+            (
+                "p_wave",
+                TemplateDifferenceFeatures(downsample=3),
+                _window_columns(lead=0, stop=_BEFORE_R),
+            ),
+            ("second_lead", TemplateDifferenceFeatures(), _window_columns(lead=1)),
+        ]
+    )
     pipeline = Pipeline(
         [
-            ("features", BeatRRFeatures(downsample=4, template=True)),
+            ("features", features),
             (
                 "classifier",
                 HistGradientBoostingClassifier(
