@@ -67,6 +67,17 @@ def test_beats_with_rr_layout_and_errors():
         beats_with_rr(beats, window=True)
 
 
+@pytest.mark.parametrize("n_columns", [378, 4 + 540, 2 * 187 + 4 + 540 - 1])
+def test_recipe_rejects_rows_without_windows(n_columns):
+    """Rows of another layout get a message naming the one expected, not a
+    wrong column slice."""
+    rng = np.random.default_rng(0)
+    X = rng.uniform(0.5, 1.5, size=(10, n_columns))
+    y = np.array(list("NV") * 5)
+    with pytest.raises(ValueError, match=r"template=True, window=True"):
+        mitbih_beat_pipeline(classifier__max_iter=2).fit(X, y)
+
+
 def test_markdown_table():
     table = markdown_table(
         [

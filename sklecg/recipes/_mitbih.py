@@ -7,30 +7,51 @@ from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.pipeline import Pipeline
 
-from sklecg.datasets._mitbih_beats import window_length
+from sklecg.datasets._mitbih_beats import _WINDOW_BEFORE_S, window_length
 from sklecg.features import BeatRRFeatures, TemplateDifferenceFeatures
 
 __all__ = ["beats_with_rr", "mitbih_beat_pipeline"]
 
 #: Leads and sampling rate (Hz) of the windows the recipe expects.
 _WINDOW_LEADS, _WINDOW_FS = 2, 125
-#: Window samples before the R peak at ``_WINDOW_FS`` (0.36 s).
-_BEFORE_R = 45
 
 
-def _window_columns(lead: int, stop: int | None = None) -> np.ndarray:
-    """Columns of one lead's window and of its template in the recipe's input.
+class _RecipeColumns:
+    """Column selector of one part of :func:`mitbih_beat_pipeline`'s input.
 
     The input ends with the windows and then their templates, lead after
-    lead (``beats_with_rr(..., window=True)``); columns are counted from the
-    end, so any beat length works. ``stop`` keeps the first ``stop`` samples
-    of the lead (all by default).
+    lead (``beats_with_rr(..., template=True, window=True)``); they are
+    counted from the end, so any beat length works. ``lead=None`` selects
+    the beat, template and RR columns before them; otherwise one lead's
+    window and template, their first ``stop`` samples (all if None). Rows of
+    any other layout get a clear error instead of a wrong slice.
     """
-    n_window = window_length(_WINDOW_FS)
-    block = 2 * _WINDOW_LEADS * n_window
-    samples = np.arange(n_window if stop is None else stop)
-    starts = [lead * n_window, (_WINDOW_LEADS + lead) * n_window]
-    return np.concatenate([start + samples - block for start in starts])
+
+    def __init__(self, lead: int | None = None, stop: int | None = None):
+        self.lead = lead
+        self.stop = stop
+
+    def __call__(self, X) -> np.ndarray:
+        n_window = window_length(_WINDOW_FS)
+        block = 2 * _WINDOW_LEADS * n_window
+        n_beat_part = X.shape[1] - block
+        if n_beat_part < 6 or (n_beat_part - 4) % 2:
+            raise ValueError(
+                f"mitbih_beat_pipeline got rows of {X.shape[1]} columns; it "
+                "expects [beat, template of the same length, 4 RR intervals, "
+                f"then {block} window columns ({_WINDOW_LEADS} leads x "
+                f"{n_window} samples at {_WINDOW_FS} Hz, then their templates)]. "
+                "Pass beats_with_rr(fetch_mitbih_beats(), template=True, "
+                "window=True)."
+            )
+        if self.lead is None:
+            return np.arange(n_beat_part)
+        samples = np.arange(n_window if self.stop is None else self.stop)
+        starts = [self.lead * n_window, (_WINDOW_LEADS + self.lead) * n_window]
+        return np.concatenate([n_beat_part + start + samples for start in starts])
+
+    def __repr__(self) -> str:
+        return f"_RecipeColumns(lead={self.lead}, stop={self.stop})"
 
 
 def beats_with_rr(beats, *, template: bool = False, window: bool = False) -> np.ndarray:
@@ -206,19 +227,16 @@ def mitbih_beat_pipeline(**overrides) -> Pipeline:
     >>> pipe.get_params()["classifier__max_iter"]
     50
     """
+    before_r = int(round(_WINDOW_BEFORE_S * _WINDOW_FS))
     features = ColumnTransformer(
         [
-            (
-                "beat",
-                BeatRRFeatures(downsample=4, template=True),
-                slice(0, -2 * _WINDOW_LEADS * window_length(_WINDOW_FS)),
-            ),
+            ("beat", BeatRRFeatures(downsample=4, template=True), _RecipeColumns()),
             (
                 "p_wave",
                 TemplateDifferenceFeatures(downsample=3),
-                _window_columns(lead=0, stop=_BEFORE_R),
+                _RecipeColumns(lead=0, stop=before_r),
             ),
-            ("second_lead", TemplateDifferenceFeatures(), _window_columns(lead=1)),
+            ("second_lead", TemplateDifferenceFeatures(), _RecipeColumns(lead=1)),
         ]
     )
     pipeline = Pipeline(
