@@ -74,22 +74,25 @@ def _average_rr(beat_samples: np.ndarray, rr: np.ndarray) -> np.ndarray:
     return (cumulative[high] - cumulative[low]) / np.maximum(high - low, 1)
 
 
-def _local_templates(segments: np.ndarray, beat_samples: np.ndarray) -> np.ndarray:
-    """Median segment of the beats within 150 s of each beat's 10-s block centre.
+def _local_templates(beat_samples: np.ndarray, *arrays: np.ndarray) -> list:
+    """Median row of each array over the beats within 150 s of each block centre.
 
     The record's dominant beat shape around each beat: beats of one 10-second
-    block share the median of the segments whose R peaks lie within
-    ``_AVERAGE_WINDOW_S / 2`` of the block's centre (``beat_samples`` sorted).
+    block share the median of the rows (segments, windows) of the beats whose
+    R peaks lie within ``_AVERAGE_WINDOW_S / 2`` of the block's centre
+    (``beat_samples`` sorted). Returns one array of templates per array.
     """
     block_samples = _WINDOW_S * FS
     half = _AVERAGE_WINDOW_S * FS // 2
-    blocks = beat_samples // block_samples
-    templates = np.empty_like(segments)
-    for block in np.unique(blocks):
-        centre = (block + 0.5) * block_samples
-        low = np.searchsorted(beat_samples, centre - half, side="left")
-        high = np.searchsorted(beat_samples, centre + half, side="right")
-        templates[blocks == block] = np.median(segments[low:high], axis=0)
+    blocks, first = np.unique(beat_samples // block_samples, return_index=True)
+    centres = (blocks + 0.5) * block_samples
+    low = np.searchsorted(beat_samples, centres - half, side="left")
+    high = np.searchsorted(beat_samples, centres + half, side="right")
+    bounds = np.append(first, beat_samples.size)
+    templates = [np.empty_like(rows) for rows in arrays]
+    for i in range(blocks.size):
+        for rows, out in zip(arrays, templates):
+            out[bounds[i] : bounds[i + 1]] = np.median(rows[low[i] : high[i]], axis=0)
     return templates
 
 
@@ -168,11 +171,12 @@ def _record_beats(
     spans = np.clip(np.round(1.2 * median_rr[inner] * fs), 1, length).astype(np.int64)
     segments = _segment(resampled[0], starts, spans, length)
     windows = _windows(resampled, starts, fs)
+    templates, window_templates = _local_templates(samples[inner], segments, windows)
     return {
         "data": segments,
-        "template": _local_templates(segments, samples[inner]),
+        "template": templates,
         "window": windows,
-        "window_template": _local_templates(windows, samples[inner]),
+        "window_template": window_templates,
         "target": _BEAT_CODES[np.searchsorted(_BEAT_SYMBOLS, symbols[inner])],
         "symbols": symbols[inner],
         "beat_samples": samples[inner],
