@@ -12,7 +12,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import check_is_fitted
-from skorch.callbacks import EarlyStopping
+from skorch.callbacks import Callback, EarlyStopping
 
 from sklecg.nn import CNNLSTM, ConvNet, ECGClassifier, FocalLoss, SimpleCNN
 
@@ -27,6 +27,16 @@ EXPECTED_FAILED_CHECKS = {
         "error names that minimum instead of '1 feature(s)'"
     ),
 }
+
+
+class _RecordLR(Callback):
+    """Append the learning rate in use at the start of every epoch."""
+
+    def __init__(self, lrs):
+        self.lrs = lrs
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.lrs.append(net.optimizer_.param_groups[0]["lr"])
 
 
 def small_net(**params):
@@ -191,7 +201,7 @@ def test_bad_predict_input_and_unseen_labels():
     ("params", "match"),
     [
         ({"validation_fraction": 1.5}, "validation_fraction must be"),
-        ({"lr_scheduler": "cosine"}, "lr_scheduler must be one of"),
+        ({"lr_scheduler": "cyclic"}, "lr_scheduler must be one of"),
         ({"optimizer": "adagrad"}, "optimizer 'adagrad' is unknown"),
         ({"module": None}, "exactly one of module"),
         ({"validation_fraction": 0.02}, "Cannot hold out a stratified"),
@@ -262,6 +272,16 @@ def test_lr_schedulers():
     policy = dict(net.fit(X, y).callbacks_)["lr_scheduler"].lr_scheduler_
     assert type(policy).__name__ == "ReduceLROnPlateau"
     assert (policy.factor, policy.patience) == (0.2, 4)
+
+
+def test_cosine_schedule_follows_half_a_cosine_over_max_epochs():
+    X, y = toy_signals()
+    net = small_net(lr_scheduler="cosine", max_epochs=4, patience=None)
+    lrs = []
+    net.set_params(callbacks=[("record_lr", _RecordLR(lrs))]).fit(X, y)
+    expected = [1e-3 * (1 + np.cos(np.pi * epoch / 4)) / 2 for epoch in range(4)]
+    np.testing.assert_allclose(lrs, expected, rtol=1e-6)
+    assert net.optimizer_.param_groups[0]["lr"] == pytest.approx(0.0, abs=1e-12)
 
 
 def test_class_weight_reaches_the_criterion():

@@ -2,8 +2,9 @@
 
 :class:`ECGClassifier` wraps any of the networks (:class:`SimpleCNN`,
 :class:`ConvNet`, :class:`ResidualCNN`, :class:`CoupledCNN`, :class:`CNNLSTM`,
-:class:`SpectrogramCNNLSTM`) as a scikit-learn classifier whose architecture
-and training hyperparameters ``GridSearchCV`` can search.
+:class:`SpectrogramCNNLSTM`, :class:`RhythmResNet`) as a scikit-learn
+classifier whose architecture and training hyperparameters ``GridSearchCV``
+can search.
 """
 
 from sklecg.nn._base import ECGModule, count_parameters, parameterized_layers
@@ -13,6 +14,7 @@ from sklecg.nn._convnet import ConvNet
 from sklecg.nn._coupled import CoupledCNN
 from sklecg.nn._losses import FocalLoss
 from sklecg.nn._residual import ResidualCNN
+from sklecg.nn._rhythm_resnet import RhythmResNet
 from sklecg.nn._sampling import BalancedSampler, compute_class_weight
 from sklecg.nn._simple_cnn import SimpleCNN
 from sklecg.nn._spectrogram import SpectrogramCNNLSTM
@@ -27,6 +29,7 @@ __all__ = [
     "ECGModule",
     "FocalLoss",
     "ResidualCNN",
+    "RhythmResNet",
     "SimpleCNN",
     "SpectrogramCNNLSTM",
     "compute_class_weight",

@@ -30,7 +30,7 @@ _OPTIMIZERS = {
     "rmsprop": torch.optim.RMSprop,
     "sgd": torch.optim.SGD,
 }
-_SCHEDULERS = (None, "step", "plateau")
+_SCHEDULERS = (None, "step", "plateau", "cosine")
 # NeuralNet attributes that are not parameters of ECGClassifier: the split is
 # built from ``validation_fraction`` and the classes come from ``y``.
 _NOT_PARAMS = ("train_split", "classes")
@@ -96,11 +96,13 @@ class ECGClassifier(NeuralNetClassifier):
     patience : int or None, default=5
         Early stopping: stop when ``valid_loss`` has not improved for this
         many epochs and restore the best weights. None disables it.
-    lr_scheduler : {None, "step", "plateau"}, default=None
+    lr_scheduler : {None, "step", "plateau", "cosine"}, default=None
         ``"step"``: multiply the learning rate by ``lr_factor`` every
         ``lr_step_size`` epochs (``StepLR``); ``"plateau"``: multiply it by
         ``lr_factor`` after ``lr_step_size`` epochs without improvement of the
-        monitored loss (``ReduceLROnPlateau``).
+        monitored loss (``ReduceLROnPlateau``); ``"cosine"``: lower it along a
+        half cosine from ``lr`` to 0 over ``max_epochs`` epochs
+        (``CosineAnnealingLR``; ``lr_factor`` and ``lr_step_size`` unused).
     lr_factor : float, default=0.1
         Multiplicative factor of the scheduler.
     lr_step_size : int, default=10
@@ -503,6 +505,9 @@ class ECGClassifier(NeuralNetClassifier):
                 factor=self.lr_factor,
                 patience=self.lr_step_size,
             )
+            callbacks.append(("lr_scheduler", scheduler))
+        elif self.lr_scheduler == "cosine":
+            scheduler = LRScheduler(policy="CosineAnnealingLR", T_max=self.max_epochs)
             callbacks.append(("lr_scheduler", scheduler))
         return callbacks
 
