@@ -14,7 +14,15 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback, EarlyStopping
 
-from sklecg.nn import CNNLSTM, ConvNet, ECGClassifier, FocalLoss, SimpleCNN
+from sklecg.nn import (
+    CNNLSTM,
+    ConvNet,
+    ECGClassifier,
+    FocalLoss,
+    RhythmResNet,
+    SimpleCNN,
+    SpectrogramCNNLSTM,
+)
 
 # see the Notes of ECGClassifier for why these two cannot pass
 EXPECTED_FAILED_CHECKS = {
@@ -350,3 +358,65 @@ def test_net_saved_for_cuda_loads_on_a_cpu_only_machine():
         loaded = pickle.loads(pickle.dumps(net))
     assert str(loaded.device) == "cpu"
     np.testing.assert_array_equal(loaded.predict_proba(X), expected)
+
+
+def test_train_crop_length_feeds_random_windows_while_training_only():
+    X, y = toy_signals()
+    lengths = {True: set(), False: set()}
+    net = small_net(
+        module=RhythmResNet, module__filters=(8, 16), train_crop_length=40, max_epochs=2
+    )
+
+    def record(module, inputs, output):
+        lengths[module.training].add(inputs[0].shape[-1])
+
+    net.fit(X, y)
+    net.module_.register_forward_hook(record)
+    net.partial_fit(X, y)  # one more training epoch, hook in place
+    net.predict(X[:4])
+    assert lengths == {True: {40}, False: {X.shape[1]}}
+
+
+def test_random_crop_takes_contiguous_windows_at_random_offsets():
+    net = small_net(train_crop_length=5)
+    X = torch.arange(2 * 3 * 20, dtype=torch.float32).view(2, 3, 20)
+    torch.manual_seed(0)
+    crops = net._random_crop(X)
+    assert crops.shape == (2, 3, 5)
+    starts = crops[:, 0, 0] - X[:, 0, 0]
+    for signal, start in zip(range(2), starts.long().tolist(), strict=True):
+        assert 0 <= start <= 15
+        torch.testing.assert_close(crops[signal], X[signal, :, start : start + 5])
+    offsets = {int(net._random_crop(X)[0, 0, 0]) for _ in range(30)}
+    assert len(offsets) > 5
+
+
+def test_train_crop_length_is_reproducible_with_random_state():
+    X, y = toy_signals()
+    first = small_net(
+        module=RhythmResNet, module__filters=(8, 16), train_crop_length=40
+    ).fit(X, y)
+    second = small_net(
+        module=RhythmResNet, module__filters=(8, 16), train_crop_length=40
+    ).fit(X, y)
+    np.testing.assert_array_equal(first.predict_proba(X), second.predict_proba(X))
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"train_crop_length": 0}, "train_crop_length must be None or a positive"),
+        ({"train_crop_length": 2.5}, "train_crop_length must be None or a positive"),
+        ({"train_crop_length": 10_000}, "is longer than the signals"),
+        (
+            {"module": SpectrogramCNNLSTM, "train_crop_length": 8},
+            "this module takes spectrograms",
+        ),
+    ],
+)
+def test_bad_train_crop_length_is_rejected(params, match):
+    X, y = toy_signals()
+    if params.get("module") is SpectrogramCNNLSTM:
+        X = np.abs(np.fft.rfft(X.reshape(len(X), 8, -1), axis=-1)).transpose(0, 2, 1)
+    with pytest.raises(ValueError, match=match):
+        small_net(**params).fit(X, y)

@@ -117,6 +117,14 @@ class ECGClassifier(NeuralNetClassifier):
         Balanced mini-batch sampling: each epoch, every class smaller than
         ``sampler_ratio`` times the majority class is over-sampled to that
         size (:class:`BalancedSampler`). None shuffles the data as is.
+    train_crop_length : int or None, default=None
+        Random-crop augmentation: every training mini-batch feeds the network
+        a window of this many samples of each signal, at a random offset
+        drawn anew for every signal and epoch. Validation, ``predict`` and
+        ``embed`` see the whole signals, so the module must take any length
+        (a global pooling network such as :class:`RhythmResNet`). Signals
+        repeated to a common length (``Resampler(short="repeat")``) give
+        crops that wrap around short records. None trains on whole signals.
     init_from : fitted ECGClassifier or torch.nn.Module, default=None
         Transfer learning: start from a copy of this trained network with a
         new output layer for the classes of ``y``. ``sklearn.clone`` (hence
@@ -207,6 +215,7 @@ class ECGClassifier(NeuralNetClassifier):
         class_weight=None,
         class_weight_alpha: float = 1.0,
         sampler_ratio: float | None = None,
+        train_crop_length: int | None = None,
         init_from=None,
         n_trainable_layers: int | None = 1,
         random_state=None,
@@ -224,6 +233,7 @@ class ECGClassifier(NeuralNetClassifier):
         self.class_weight = class_weight
         self.class_weight_alpha = class_weight_alpha
         self.sampler_ratio = sampler_ratio
+        self.train_crop_length = train_crop_length
         self.init_from = init_from
         self.n_trainable_layers = n_trainable_layers
         self.random_state = random_state
@@ -276,6 +286,14 @@ class ECGClassifier(NeuralNetClassifier):
             raise ValueError(
                 f"optimizer {self.optimizer!r} is unknown; pass one of "
                 f"{sorted(_OPTIMIZERS)} or a torch.optim.Optimizer class."
+            )
+        crop = self.train_crop_length
+        if crop is not None and (
+            isinstance(crop, bool) or not isinstance(crop, int | np.integer) or crop < 1
+        ):
+            raise ValueError(
+                f"train_crop_length must be None or a positive int (a number of "
+                f"samples), got {crop!r}."
             )
         if (self.module is None) == (self.init_from is None):
             raise ValueError(
@@ -383,6 +401,36 @@ class ECGClassifier(NeuralNetClassifier):
             )
         return self.label_encoder_.transform(y).astype(np.int64)
 
+    def _check_crop(self, shape: tuple) -> None:
+        """Reject a crop length the signals (or spectrograms) cannot give."""
+        crop = self.train_crop_length
+        if crop is None:
+            return
+        if self._module_kind() == "spectrogram":
+            raise ValueError(
+                "train_crop_length crops signals; this module takes "
+                "spectrograms. Pass train_crop_length=None."
+            )
+        if crop > shape[-1]:
+            raise ValueError(
+                f"train_crop_length={crop} is longer than the signals "
+                f"({shape[-1]} samples); pass at most {shape[-1]}, or None."
+            )
+
+    def _random_crop(self, X: torch.Tensor) -> torch.Tensor:
+        """A window of ``train_crop_length`` samples per signal, random offsets."""
+        crop, length = self.train_crop_length, X.shape[-1]
+        starts = torch.randint(0, length - crop + 1, (X.shape[0], 1, 1))
+        index = starts + torch.arange(crop).view(1, 1, crop)
+        return torch.gather(X, -1, index.expand(-1, X.shape[1], -1).to(X.device))
+
+    def train_step_single(self, batch, **fit_params):
+        """One optimisation step; crops the batch when ``train_crop_length``."""
+        if self.train_crop_length is not None:
+            X, y = batch
+            batch = (self._random_crop(to_tensor(X, self.device)), y)
+        return super().train_step_single(batch, **fit_params)
+
     def _prepare(self, X) -> np.ndarray:
         check_is_fitted(self)
         if isinstance(X, Dataset):  # skorch's own scorers during fit
@@ -450,6 +498,7 @@ class ECGClassifier(NeuralNetClassifier):
     def _fit(self, X, y, fresh: bool, fit_params):
         self._validate_hyperparameters()
         X = self._check_X(X, reset=fresh)
+        self._check_crop(X.shape)
         y = self._check_y(y, len(X), reset=fresh)
         if fresh:
             self.class_weight_ = compute_class_weight(
