@@ -17,7 +17,7 @@ MiniRocket rows appear when the optional ``aeon`` package is installed
 (``pip install -e .[benchmark]``).
 
 Run: ``python benchmarks/bench_recipes.py [--quick] [--dataset both]
-[--threads 1]``. Needs the PhysioNet mirror (``../shared/data/physionet``
+[--threads 1] [--n-jobs 1]``. Needs the PhysioNet mirror (``../shared/data/physionet``
 or ``SKLECG_PHYSIONET_MIRROR``); the full run takes about an hour on one
 core, most of it MiniRocket's.
 """
@@ -46,9 +46,12 @@ def as_float(value) -> float:
 
 def with_ratios(rows: list[dict], score: str, fit: str, throughput: str) -> list:
     """Rows reduced to score, fit time and throughput, with ratios to the
-    RandomForest row of the same split."""
+    RandomForest row of the same split (rows without a fit time, such as an
+    ensemble's members, are left out)."""
     table = []
     for row in rows:
+        if row.get(fit) is None:
+            continue
         split = row.get("split", "5-fold CV")
         peer = next(
             r
@@ -78,6 +81,9 @@ def main(argv=None) -> None:
     )
     parser.add_argument("--data-home", default=None)
     parser.add_argument("--threads", type=int, default=1, help="OpenMP threads")
+    parser.add_argument(
+        "--n-jobs", type=int, default=1, help="CinC 2017 folds fitted at a time"
+    )
     args = parser.parse_args(argv)
     if args.dataset in ("mitbih", "both"):
         with threadpool_limits(args.threads):
@@ -88,7 +94,9 @@ def main(argv=None) -> None:
         print(markdown_table(ratios), flush=True)
     if args.dataset in ("cinc2017", "both"):
         with threadpool_limits(args.threads):
-            records = load_example("cinc2017_recipe").run(args.data_home, args.quick)
+            records = load_example("cinc2017_recipe").run(
+                args.data_home, args.quick, n_jobs=args.n_jobs
+            )
         print("\nCinC 2017 records\n")
         print(markdown_table(records), end="\n\n")
         ratios = with_ratios(
