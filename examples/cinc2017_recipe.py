@@ -20,7 +20,7 @@ predictions, mean fit time per fold and predict throughput.
 
 Run from the repository root::
 
-    python examples/cinc2017_recipe.py --n-jobs 2  # ~40 min on 2 cores
+    python examples/cinc2017_recipe.py --n-jobs 2  # ~35 min on 2 cores
     python examples/cinc2017_recipe.py --quick     # smoke run, ~1 min
 
 The PhysioNet mirror is read from ``SKLECG_PHYSIONET_MIRROR`` (default
