@@ -11,8 +11,9 @@ whole pipeline, features included; the recipe's two members are also
 scored alone from the same fitted folds. When the optional ``aeon`` package
 is installed (``pip install -e .[benchmark]``), MiniRocket on the records
 resampled to 100 Hz and cut or padded to 30 s is scored in the same run.
-``--n-jobs`` folds are fitted at a time (one process each); the gradient
-boosting and the network run with ``--threads`` threads (default 1).
+``--n-jobs`` folds are fitted at a time, in as many worker processes that
+share the cores between them; with ``--n-jobs 1`` the gradient boosting and
+the network run in this process with ``--threads`` threads (default 1).
 
 It prints a markdown table: challenge F1 (mean F1 of N, A and O, mean and
 std over the folds), per-class F1 and accuracy of the pooled out-of-fold
@@ -173,7 +174,10 @@ def run(data_home=None, quick: bool = False, n_jobs: int = 1) -> list[dict]:
 
 
 def main(argv=None) -> None:
-    quick = f"{QUICK_RECORDS} records, 3 folds, ensembles of {QUICK_TREES}"
+    quick = (
+        f"{QUICK_RECORDS} records, 3 folds, ensembles of {QUICK_TREES}, "
+        f"{QUICK_RECIPE['ensemble__network__network__max_epochs']} network epochs"
+    )
     threads = (
         "OpenMP and torch threads of the gradient boosting and the network (more "
         "than the free cores makes them spin against each other: 100x slower "
