@@ -1,4 +1,4 @@
-"""Pieces shared by the example scripts: data, subsets, command line.
+"""Pieces shared by the example scripts: data, subsets, timing, command line.
 
 The scripts import them with ``from _common import ...``: run as
 ``python examples/<script>.py``, a script's folder is on ``sys.path``.
@@ -19,6 +19,7 @@ from pathlib import Path
 from types import ModuleType
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.model_selection import train_test_split
 from sklearn.utils import Bunch
 from threadpoolctl import threadpool_limits
@@ -113,6 +114,25 @@ def load_mitbih_beats(data_home: str | None) -> Bunch:
     return fetch_mitbih_beats(
         data_home=data_home, mirror=physionet_mirror(), verbose=False
     )
+
+
+def timed_fit_predict(estimator, X_train, y_train, X_test) -> tuple:
+    """Fit a clone of ``estimator`` and predict ``X_test``, timing both.
+
+    Returns
+    -------
+    model : the fitted clone
+    predicted : ndarray of the predictions on ``X_test``
+    fit_s, predict_s : float
+        Wall-clock seconds of ``fit`` and of ``predict``.
+    """
+    model = clone(estimator)
+    start = time.perf_counter()
+    model.fit(X_train, y_train)
+    fit_s = time.perf_counter() - start
+    start = time.perf_counter()
+    predicted = model.predict(X_test)
+    return model, predicted, fit_s, time.perf_counter() - start
 
 
 def load_example(name: str) -> ModuleType:

@@ -31,12 +31,10 @@ The PhysioNet mirror is read from ``SKLECG_PHYSIONET_MIRROR`` (default
 from __future__ import annotations
 
 import importlib.util
-import time
 
 import numpy as np
-from _common import load_cinc2017, run_cli
+from _common import load_cinc2017, run_cli, timed_fit_predict
 from joblib import Parallel, delayed
-from sklearn.base import clone
 from sklearn.ensemble import RandomForestClassifier, VotingClassifier
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
@@ -111,16 +109,11 @@ def member_predictions(model, X) -> dict:
 def fit_predict_fold(estimator, X, y, train, test) -> tuple:
     """Fit a clone on one fold: fit and predict seconds, predictions of the
     model (key None) and of its members."""
-    model = clone(estimator)
-    start = time.perf_counter()
-    model.fit([X[i] for i in train], y[train])
-    fit_s = time.perf_counter() - start
     X_test = [X[i] for i in test]
-    start = time.perf_counter()
-    predicted = {None: model.predict(X_test)}
-    predict_s = time.perf_counter() - start
-    predicted.update(member_predictions(model, X_test))
-    return fit_s, predict_s, predicted
+    model, labels, fit_s, predict_s = timed_fit_predict(
+        estimator, [X[i] for i in train], y[train], X_test
+    )
+    return fit_s, predict_s, {None: labels, **member_predictions(model, X_test)}
 
 
 def scores(y, predicted, folds) -> dict:

@@ -32,13 +32,16 @@ The PhysioNet mirror is read from ``SKLECG_PHYSIONET_MIRROR`` (default
 from __future__ import annotations
 
 import importlib.util
-import time
 
 import numpy as np
-from _common import load_mitbih_beats, run_cli, stratified_subset
+from _common import (
+    load_mitbih_beats,
+    run_cli,
+    stratified_subset,
+    timed_fit_predict,
+)
 from imblearn import FunctionSampler
 from imblearn.pipeline import Pipeline
-from sklearn.base import clone
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
@@ -136,13 +139,9 @@ def stratified_rows(X, y, size: int):
 
 def score(estimator, X, y, train, test, classes) -> dict:
     """Fit on ``train``, score on ``test``: F1s, accuracy, timings."""
-    estimator = clone(estimator)
-    start = time.perf_counter()
-    estimator.fit(X[train], y[train])
-    fit_s = time.perf_counter() - start
-    start = time.perf_counter()
-    predicted = estimator.predict(X[test])
-    predict_s = time.perf_counter() - start
+    _, predicted, fit_s, predict_s = timed_fit_predict(
+        estimator, X[train], y[train], X[test]
+    )
     per_class = f1_score(y[test], predicted, labels=classes, average=None)
     return {
         "macro F1": f1_score(y[test], predicted, labels=classes, average="macro"),

@@ -287,14 +287,6 @@ class ECGClassifier(NeuralNetClassifier):
                 f"optimizer {self.optimizer!r} is unknown; pass one of "
                 f"{sorted(_OPTIMIZERS)} or a torch.optim.Optimizer class."
             )
-        crop = self.train_crop_length
-        if crop is not None and (
-            isinstance(crop, bool) or not isinstance(crop, int | np.integer) or crop < 1
-        ):
-            raise ValueError(
-                f"train_crop_length must be None or a positive int (a number of "
-                f"samples), got {crop!r}."
-            )
         if (self.module is None) == (self.init_from is None):
             raise ValueError(
                 "Pass exactly one of module (a network class such as SimpleCNN) "
@@ -402,10 +394,15 @@ class ECGClassifier(NeuralNetClassifier):
         return self.label_encoder_.transform(y).astype(np.int64)
 
     def _check_crop(self, shape: tuple) -> None:
-        """Reject a crop length the signals (or spectrograms) cannot give."""
+        """Reject a crop length that is no length or that the input cannot give."""
         crop = self.train_crop_length
         if crop is None:
             return
+        if isinstance(crop, bool) or not isinstance(crop, int | np.integer) or crop < 1:
+            raise ValueError(
+                f"train_crop_length must be None or a positive int (a number of "
+                f"samples), got {crop!r}."
+            )
         if self._module_kind() == "spectrogram":
             raise ValueError(
                 "train_crop_length crops signals; this module takes "
