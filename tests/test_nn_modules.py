@@ -93,7 +93,7 @@ def test_spectrogram_module_shapes_and_counts(n_samples, n_fft, n_freqs, count):
 @pytest.mark.parametrize(
     ("module_cls", "kwargs", "match"),
     [
-        (SimpleCNN, {"n_timesteps": 20}, "SimpleCNN needs inputs of at least 24"),
+        (SimpleCNN, {"n_timesteps": 3}, "SimpleCNN needs inputs of at least 4"),
         (ResidualCNN, {"n_timesteps": 100}, "at least 125 samples"),
         (ConvNet, {"n_timesteps": 16}, "at least 32 samples"),
         (SpectrogramCNNLSTM, {"n_frames": 3}, "at least 4 frames"),
@@ -115,7 +115,7 @@ def test_convnet_kernel_sizes_per_block():
 def test_freeze_layers_counts_from_the_output():
     net = SimpleCNN()
     frozen = freeze_layers(net, 2)
-    assert frozen == ["conv.0", "conv.3", "conv.6"]
+    assert frozen == ["conv.0.1", "conv.1.1", "conv.2.1"]
     assert count_parameters(net, trainable_only=True) == 128 * 128 + 128 + 128 * 5 + 5
     with pytest.raises(ValueError, match="between 1 and the number of layers"):
         freeze_layers(SimpleCNN(), 6)

@@ -49,7 +49,11 @@ class ECGModule(nn.Module):
         return tuple(out.shape[1:])
 
 
-def count_parameters(module: nn.Module, trainable_only: bool = False) -> int:
+def count_parameters(
+    module: nn.Module,
+    trainable_only: bool = False,
+    layer_types: tuple[type[nn.Module], ...] | None = None,
+) -> int:
     """Number of parameters of a torch module.
 
     Parameters
@@ -58,6 +62,10 @@ def count_parameters(module: nn.Module, trainable_only: bool = False) -> int:
         The network.
     trainable_only : bool, default=False
         Count only parameters with ``requires_grad=True``.
+    layer_types : tuple of torch.nn.Module classes or None, default=None
+        Count only the parameters of layers of these types, e.g.
+        ``(torch.nn.Conv1d,)`` for the convolution weights and biases that
+        ablation tables report; None counts every parameter.
 
     Returns
     -------
@@ -65,13 +73,23 @@ def count_parameters(module: nn.Module, trainable_only: bool = False) -> int:
 
     Examples
     --------
+    >>> from torch import nn
     >>> from sklecg.nn import SimpleCNN
     >>> count_parameters(SimpleCNN(n_outputs=5, n_timesteps=187))
     52357
+    >>> count_parameters(SimpleCNN(), layer_types=(nn.Conv1d,))
+    35200
     """
-    return sum(
-        p.numel() for p in module.parameters() if p.requires_grad or not trainable_only
-    )
+    if layer_types is None:
+        params = module.parameters()
+    else:
+        params = (
+            p
+            for layer in module.modules()
+            if isinstance(layer, layer_types)
+            for p in layer.parameters(recurse=False)
+        )
+    return sum(p.numel() for p in params if p.requires_grad or not trainable_only)
 
 
 def parameterized_layers(module: nn.Module) -> list[tuple[str, nn.Module]]:
@@ -92,7 +110,7 @@ def parameterized_layers(module: nn.Module) -> list[tuple[str, nn.Module]]:
     --------
     >>> from sklecg.nn import SimpleCNN
     >>> [name for name, _ in parameterized_layers(SimpleCNN())]
-    ['conv.0', 'conv.3', 'conv.6', 'head.0', 'classifier']
+    ['conv.0.1', 'conv.1.1', 'conv.2.1', 'head.0', 'classifier']
     """
     return [
         (name, layer)

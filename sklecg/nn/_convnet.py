@@ -34,8 +34,9 @@ class ConvNet(ECGModule):
     ==============================  =====================  =======  =======  =========
 
     Every row of an ablation table such as the SC4001 report's models 1-11
-    (e.g. model 1 = 5 x [32 x 3]) is one such ``(filters, kernel_sizes,
-    dropout, batch_norm)`` setting.
+    is one such ``(filters, kernel_sizes)`` setting (model 1 is one [32 x 3]
+    block, model 11 the default five); :func:`sklecg.nn.report_network`
+    names them, and the Technion report's 4-convolution, 4-dense network.
 
     Parameters
     ----------
@@ -49,10 +50,11 @@ class ConvNet(ECGModule):
         Output channels of each block (the number of blocks is its length).
     kernel_sizes : int or sequence of int, default=3
         Kernel size of every block, or one per block.
-    n_hidden : int, default=64
-        Width of the hidden dense layer.
+    n_hidden : int or sequence of int, default=64
+        Width of the hidden dense layer, or of each hidden dense layer (a
+        sequence of widths gives ``len(n_hidden) + 1`` dense layers).
     dropout : float, default=0.0
-        Dropout rate after the hidden dense layer.
+        Dropout rate after each hidden dense layer.
     batch_norm : bool, default=True
         Whether each block has a BatchNorm layer.
 
@@ -71,7 +73,7 @@ class ConvNet(ECGModule):
         n_timesteps: int = 187,
         filters: Sequence[int] = (32, 32, 32, 32, 32),
         kernel_sizes: int | Sequence[int] = 3,
-        n_hidden: int = 64,
+        n_hidden: int | Sequence[int] = 64,
         dropout: float = 0.0,
         batch_norm: bool = True,
     ):
@@ -87,9 +89,10 @@ class ConvNet(ECGModule):
             nn.Flatten(),
         )
         (n_flat,) = self._feature_shape(self.blocks, (n_channels, n_timesteps))
-        self.head = mlp(n_flat, [n_hidden], dropout)
-        self.classifier = nn.Linear(n_hidden, n_outputs)
+        hidden = (n_hidden,) if isinstance(n_hidden, int) else tuple(n_hidden)
+        self.head = mlp(n_flat, hidden, dropout)
+        self.classifier = nn.Linear(hidden[-1], n_outputs)
 
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
-        """Return the hidden dense activations ``(batch, n_hidden)``."""
+        """Return the last hidden dense activations ``(batch, n_hidden[-1])``."""
         return self.head(self.blocks(x))

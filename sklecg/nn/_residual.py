@@ -10,13 +10,26 @@ from sklecg.nn._base import ECGModule, check_min_length, mlp
 __all__ = ["ResidualCNN"]
 
 
+def _conv(channels_in: int, channels: int, kernel_size: int, batch_norm: bool):
+    """``Conv1d("same")``, followed by BatchNorm when asked."""
+    conv = nn.Conv1d(channels_in, channels, kernel_size, padding="same")
+    return nn.Sequential(conv, nn.BatchNorm1d(channels)) if batch_norm else conv
+
+
 class _ResidualBlock(nn.Module):
     """``conv - ReLU - conv`` plus the identity, then ReLU and max-pooling."""
 
-    def __init__(self, channels: int, kernel_size: int, pool_size: int, stride: int):
+    def __init__(
+        self,
+        channels: int,
+        kernel_size: int,
+        pool_size: int,
+        stride: int,
+        batch_norm: bool,
+    ):
         super().__init__()
-        self.conv1 = nn.Conv1d(channels, channels, kernel_size, padding="same")
-        self.conv2 = nn.Conv1d(channels, channels, kernel_size, padding="same")
+        self.conv1 = _conv(channels, channels, kernel_size, batch_norm)
+        self.conv2 = _conv(channels, channels, kernel_size, batch_norm)
         self.pool = nn.MaxPool1d(pool_size, stride=stride)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -54,6 +67,9 @@ class ResidualCNN(ECGModule):
         Widths of the dense layers before the output.
     dropout : float, default=0.0
         Dropout rate after each dense layer.
+    batch_norm : bool, default=False
+        Whether every convolution is followed by BatchNorm (the PyTorch
+        MIT-BIH report's Residual CNN, :func:`sklecg.nn.report_network`).
 
     References
     ----------
@@ -79,14 +95,15 @@ class ResidualCNN(ECGModule):
         pool_size: int = 5,
         n_hidden: tuple[int, ...] = (32, 32),
         dropout: float = 0.0,
+        batch_norm: bool = False,
     ):
         super().__init__()
         needed = 2**n_blocks * (pool_size - 1) - pool_size + 2
         check_min_length("ResidualCNN", n_timesteps, needed, "samples")
         self.blocks = nn.Sequential(
-            nn.Conv1d(n_channels, n_filters, kernel_size, padding="same"),
+            _conv(n_channels, n_filters, kernel_size, batch_norm),
             *(
-                _ResidualBlock(n_filters, kernel_size, pool_size, stride=2)
+                _ResidualBlock(n_filters, kernel_size, pool_size, 2, batch_norm)
                 for _ in range(n_blocks)
             ),
             nn.Flatten(),

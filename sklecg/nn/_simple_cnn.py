@@ -1,28 +1,32 @@
-"""SimpleCNN: three convolutions, global max-pooling and a dense head."""
+"""SimpleCNN: convolutions, global max-pooling and an optional dense layer."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import torch
 from torch import nn
 
-from sklecg.nn._base import ECGModule, check_min_length, mlp
+from sklecg.nn._base import ECGModule, check_min_length, conv_block, mlp, per_block
 
 __all__ = ["SimpleCNN"]
 
 
 class SimpleCNN(ECGModule):
-    """Small 1-D CNN for single heartbeats.
+    """1-D CNN with global max-pooling, for single heartbeats or records.
 
-    ``Conv1d(32, 5) - ReLU - MaxPool(2) - Conv1d(64, 5) - ReLU - MaxPool(2) -
-    Conv1d(128, 3) - ReLU - global max-pool - Dense(128) - ReLU - Dropout -
-    Dense(n_outputs)`` (valid convolutions). The global pooling makes the
-    network independent of the input length beyond a minimum (24 samples
-    with the default kernels).
+    ``Conv1d("same") [- BatchNorm] - ReLU`` layers with ``MaxPool(2)``
+    between them, a global max-pool over time, then an optional
+    ``Dense(n_hidden) - ReLU`` layer, dropout and the output layer. The
+    global pooling makes the network take any input length beyond
+    ``2 ** (len(filters) - 1)`` samples, and its parameter count independent
+    of the length.
 
-    Parameter count: ``52,357`` for 1 lead and 5 classes (any length, e.g.
-    187-sample MIT-BIH beats or 9,000-sample records); in general
-    ``52,357 + 160 * (n_channels - 1) + 129 * (n_outputs - 5)`` with the
-    default sizes.
+    The defaults are the USTH labwork's 1-D CNN (``Conv 32x5 - pool - Conv
+    64x5 - pool - Conv 128x3 - global max-pool - Dense 128 - Dropout 0.5``):
+    ``52,357`` parameters for 1 lead and 5 classes. The PyTorch MIT-BIH
+    report's Simple CNN and Four-layer CNN are other settings of this class
+    (see :func:`sklecg.nn.report_network`).
 
     Parameters
     ----------
@@ -32,23 +36,29 @@ class SimpleCNN(ECGModule):
         Number of leads.
     n_timesteps : int, default=187
         Input length (only checked against the minimum length).
-    filters : tuple of 3 int, default=(32, 64, 128)
-        Output channels of the three convolutions.
-    kernel_sizes : tuple of 3 int, default=(5, 5, 3)
-        Kernel sizes of the three convolutions.
-    n_hidden : int, default=128
-        Width of the dense layer.
+    filters : sequence of int, default=(32, 64, 128)
+        Output channels of each convolution (their number is the depth).
+    kernel_sizes : int or sequence of int, default=(5, 5, 3)
+        Kernel size of every convolution, or one per convolution.
+    n_hidden : int or None, default=128
+        Width of the dense layer after the global pooling; None feeds the
+        pooled features straight to the output layer.
     dropout : float, default=0.5
-        Dropout rate after the dense layer.
+        Dropout rate before the output layer.
+    batch_norm : bool, default=False
+        Whether each convolution is followed by BatchNorm.
 
     Examples
     --------
     >>> import torch
+    >>> from sklecg.nn import count_parameters
     >>> net = SimpleCNN(n_outputs=5, n_timesteps=187)
     >>> net(torch.zeros(2, 1, 187)).shape
     torch.Size([2, 5])
     >>> net.forward_features(torch.zeros(2, 1, 187)).shape
     torch.Size([2, 128])
+    >>> count_parameters(net)
+    52357
     """
 
     def __init__(
@@ -56,28 +66,33 @@ class SimpleCNN(ECGModule):
         n_outputs: int = 5,
         n_channels: int = 1,
         n_timesteps: int = 187,
-        filters: tuple[int, int, int] = (32, 64, 128),
-        kernel_sizes: tuple[int, int, int] = (5, 5, 3),
-        n_hidden: int = 128,
+        filters: Sequence[int] = (32, 64, 128),
+        kernel_sizes: int | Sequence[int] = (5, 5, 3),
+        n_hidden: int | None = 128,
         dropout: float = 0.5,
+        batch_norm: bool = False,
     ):
         super().__init__()
-        k1, k2, k3 = kernel_sizes
-        f1, f2, f3 = filters
-        check_min_length("SimpleCNN", n_timesteps, 4 * k3 + 2 * k2 + k1 - 3, "samples")
+        check_min_length("SimpleCNN", n_timesteps, 2 ** (len(filters) - 1), "samples")
+        kernels = per_block(kernel_sizes, len(filters), "kernel_sizes")
+        in_channels = [n_channels, *filters[:-1]]
+        last = len(filters) - 1
         self.conv = nn.Sequential(
-            nn.Conv1d(n_channels, f1, k1),
-            nn.ReLU(),
-            nn.MaxPool1d(2),
-            nn.Conv1d(f1, f2, k2),
-            nn.ReLU(),
-            nn.MaxPool1d(2),
-            nn.Conv1d(f2, f3, k3),
-            nn.ReLU(),
+            *(
+                conv_block(
+                    c_in,
+                    c_out,
+                    k,
+                    pool=None if i == last else nn.MaxPool1d(2),
+                    batch_norm=batch_norm,
+                )
+                for i, (c_in, c_out, k) in enumerate(zip(in_channels, filters, kernels))
+            )
         )
-        self.head = mlp(f3, [n_hidden], dropout)
-        self.classifier = nn.Linear(n_hidden, n_outputs)
+        hidden = [] if n_hidden is None else [n_hidden]
+        self.head = mlp(filters[-1], hidden, dropout) if hidden else nn.Dropout(dropout)
+        self.classifier = nn.Linear(n_hidden or filters[-1], n_outputs)
 
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
-        """Return the dense-layer activations ``(batch, n_hidden)``."""
+        """Return the activations fed to the output layer ``(batch, n_features)``."""
         return self.head(self.conv(x).amax(dim=-1))

@@ -19,7 +19,8 @@ class SpectrogramCNNLSTM(ECGModule):
     Input ``(batch, n_channels, n_freqs, n_frames)``. Each block is
     ``Conv2d(kernel 6, "same") - BatchNorm - ReLU - MaxPool(2)``; the
     frequency axis is then folded into the features (``channels x freqs``
-    per frame) and an LSTM (hidden 192) reads the frames; its final state
+    per frame), optionally projected to ``lstm_input`` features, and an
+    LSTM (hidden 192) reads the frames; its final state
     goes through ``Dense(n_hidden) - ReLU - Dropout`` to the output layer.
 
     Parameter count with the defaults and 5 classes: 630,053 for a
@@ -41,6 +42,11 @@ class SpectrogramCNNLSTM(ECGModule):
         Output channels of each 2-D block.
     kernel_size : int, default=6
         Kernel size of every 2-D convolution.
+    lstm_input : int or None, default=None
+        Width of a ``Dense - ReLU`` projection of each frame's features
+        before the LSTM (the AMLS report's LSTM input size, 128); None feeds
+        the ``channels x freqs`` features of each frame to the LSTM as they
+        are.
     lstm_hidden : int, default=192
         Hidden size of the LSTM.
     n_hidden : int, default=64
@@ -66,6 +72,7 @@ class SpectrogramCNNLSTM(ECGModule):
         n_channels: int = 1,
         filters: Sequence[int] = (32, 64),
         kernel_size: int = 6,
+        lstm_input: int | None = None,
         lstm_hidden: int = 192,
         n_hidden: int = 64,
         dropout: float = 0.3,
@@ -84,7 +91,15 @@ class SpectrogramCNNLSTM(ECGModule):
         channels, freqs, _ = self._feature_shape(
             self.blocks, (n_channels, n_freqs, n_frames)
         )
-        self.lstm = nn.LSTM(channels * freqs, lstm_hidden, batch_first=True)
+        n_frame_features = channels * freqs
+        if lstm_input is None:
+            self.project = nn.Identity()
+        else:
+            self.project = nn.Sequential(
+                nn.Linear(n_frame_features, lstm_input), nn.ReLU()
+            )
+            n_frame_features = lstm_input
+        self.lstm = nn.LSTM(n_frame_features, lstm_hidden, batch_first=True)
         self.head = mlp(lstm_hidden, [n_hidden], dropout)
         self.classifier = nn.Linear(n_hidden, n_outputs)
 
@@ -92,4 +107,5 @@ class SpectrogramCNNLSTM(ECGModule):
         """Return the dense activations ``(batch, n_hidden)``."""
         maps = self.blocks(x)  # (batch, channels, freqs, frames)
         sequence = maps.flatten(1, 2).transpose(1, 2)  # (batch, frames, feats)
+        sequence = self.project(sequence)
         return self.head(last_lstm_state(self.lstm, sequence))

@@ -34,7 +34,7 @@ def freeze_layers(module: nn.Module, n_trainable_layers: int | None) -> list[str
     --------
     >>> from sklecg.nn import SimpleCNN
     >>> freeze_layers(SimpleCNN(), n_trainable_layers=2)
-    ['conv.0', 'conv.3', 'conv.6']
+    ['conv.0.1', 'conv.1.1', 'conv.2.1']
     """
     layers = parameterized_layers(module)
     if n_trainable_layers is None:
