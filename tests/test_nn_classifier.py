@@ -74,7 +74,8 @@ def test_sklearn_compatible_estimator(estimator, check):
 
 def test_string_labels_round_trip_and_proba_column_order():
     X, y = toy_signals()
-    net = small_net(max_epochs=8, lr=3e-3).fit(X, y)
+    # the toy classes differ by where the bump is: a position-aware network
+    net = small_net(module=ConvNet, max_epochs=8, lr=3e-3).fit(X, y)
     assert net.classes_.tolist() == ["N", "S", "V"]
     pred = net.predict(X)
     assert set(pred) <= {"N", "S", "V"}
@@ -420,3 +421,34 @@ def test_bad_train_crop_length_is_rejected(params, match):
         X = np.abs(np.fft.rfft(X.reshape(len(X), 8, -1), axis=-1)).transpose(0, 2, 1)
     with pytest.raises(ValueError, match=match):
         small_net(**params).fit(X, y)
+
+
+def test_bf16_precision_runs_the_network_in_bfloat16():
+    X, y = toy_signals()
+    seen = []
+    net = small_net(module=ConvNet, precision="bf16", max_epochs=8, lr=3e-3)
+    net.fit(X, y)
+    hook = net.module_.blocks[0].register_forward_hook(
+        lambda module, inputs, out: seen.append(out.dtype)
+    )
+    proba = net.predict_proba(X)
+    hook.remove()
+    assert seen and set(seen) == {torch.bfloat16}
+    # weights stay float32; outputs are float64 probabilities
+    assert {p.dtype for p in net.module_.parameters()} == {torch.float32}
+    assert proba.dtype == np.float64
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+    # close to the full-precision network with the same weights
+    fp32 = pickle.loads(pickle.dumps(net))
+    fp32.precision = "fp32"  # an attribute, not set_params: keeps the weights
+    np.testing.assert_allclose(fp32.predict_proba(X), proba, atol=0.05)
+    assert np.mean(net.predict(X) == y) > 0.9
+
+
+@pytest.mark.parametrize("precision", ["fp16", None, 16])
+def test_unknown_precision_is_rejected(precision):
+    X, y = toy_signals()
+    with pytest.raises(
+        ValueError, match=r"precision must be one of \['bf16', 'fp32'\]"
+    ):
+        small_net(precision=precision).fit(X, y)

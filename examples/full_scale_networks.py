@@ -1,0 +1,285 @@
+"""The reports' networks trained on all MIT-BIH training beats, beside their numbers.
+
+On the intra-patient split of the Kaggle-cut papers (a stratified random
+80/20 split of all beats of ``fetch_mitbih_beats``, seed 0: 87,518 training
+and 21,880 test beats, AAMI classes N S V F Q), every network of the five
+reference reports that works on single beats (``sklecg.nn.report_network``)
+is trained on the **full** training part and scored once on the **full**
+test part, next to the sklecg network recipe
+(``sklecg.recipes.mitbih_network_pipeline``) and a random forest on the raw
+beats. Each row follows its report's protocol where the CPU allows it:
+
+* PyTorch report (Simple, Four-layer, Residual, Coupled CNN): z-scored
+  beats, AdamW (lr 1e-3, weight decay 1e-3), batch 128;
+* USTH report: SMOTE (k=5) of every class up to the N count, then its 1-D
+  CNN with Adam (lr 1e-3), batch 128;
+* SC4001 report (models 1-11, CNN-LSTM): beats in [0, 1], AdamW lr 1e-3,
+  batch 128;
+* Technion report: class-weighted cross-entropy (balanced weights), Adam
+  lr 1e-3, batch 128.
+
+Every network keeps the weights of its epoch with the lowest loss on a
+stratified 10 % validation part of the training beats. The reports train
+for 40-100 epochs with early stopping; on a 2-core CPU the rows here use
+``EPOCHS`` epochs along a cosine learning-rate schedule, which converges
+in fewer epochs, and bfloat16 autocast (``precision="bf16"``), which
+``benchmarks/bench_training.py`` shows holds the score. The table states
+the epochs run and the fit time of every row.
+
+The run is resumable: each finished row is appended to
+``<output>/full_scale_networks.jsonl`` (one JSON object per line) and rows
+already there are not trained again, so a stopped run loses at most the row
+in progress. Rows run in the order of ``ROWS`` (cheapest and most telling
+first).
+
+Run from the repository root::
+
+    python examples/full_scale_networks.py --threads 2   # full run, hours on CPU
+    python examples/full_scale_networks.py --quick       # smoke run, < 1 min
+
+The PhysioNet mirror is read from ``SKLECG_PHYSIONET_MIRROR`` (default
+``../shared/data/physionet``); parsed beats are cached in ``--data-home``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+from _common import EXAMPLES, load_mitbih_beats, run_cli, stratified_subset
+from imblearn.over_sampling import SMOTE
+from imblearn.pipeline import Pipeline
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.metrics import (
+    accuracy_score,
+    balanced_accuracy_score,
+    f1_score,
+    precision_score,
+    recall_score,
+)
+from sklearn.model_selection import train_test_split
+
+from sklecg.metrics import specificity_score
+from sklecg.nn import ECGClassifier, count_parameters, report_network
+from sklecg.preprocessing import SignalScaler
+from sklecg.recipes import mitbih_network_pipeline
+
+RESULTS = EXAMPLES / "results"
+RESULTS_FILE = "full_scale_networks.jsonl"
+CLASSES = ["N", "S", "V", "F", "Q"]
+EPOCHS, RECIPE_EPOCHS, BATCH = 12, 30, 128
+QUICK_TRAIN, QUICK_TEST, QUICK_EPOCHS = 1_500, 600, 1
+QUICK_ROWS = ("random forest", "recipe", "pytorch_simple_cnn", "usth_cnn")
+
+#: The reports' numbers, in their own metrics (macro F1 for SC4001's models,
+#: weighted F1 for its CNN-LSTM, as their values read).
+REPORTED = {
+    "pytorch_simple_cnn": {"F1 (macro)": 0.9012, "F1 (w)": 0.9807},
+    "pytorch_four_layer_cnn": {"F1 (macro)": 0.9171},
+    "pytorch_residual_cnn": {"F1 (macro)": 0.9154},
+    "pytorch_coupled_cnn": {
+        "F1 (macro)": 0.9290,
+        "F1 (w)": 0.9869,
+        "specificity (w)": 0.9630,
+    },
+    "usth_cnn": {"accuracy": 0.9464, "F1 S": 0.50, "F1 F": 0.72},
+    **{
+        f"sc4001_model_{n}": {"F1 (macro)": score}
+        for n, score in zip(
+            range(1, 12),
+            (
+                0.892,
+                0.892,
+                0.890,
+                0.888,
+                0.878,
+                0.915,
+                0.917,
+                0.917,
+                0.921,
+                0.916,
+                0.920,
+            ),
+        )
+    },
+    "sc4001_cnn_lstm": {"F1 (w)": 0.983},
+    "technion_cnn": {"accuracy": 0.9726, "balanced accuracy": 0.938},
+}
+
+_REPORT_OPTIMIZER = {"pytorch": "adamw", "usth": "adam", "sc4001": "adamw"}
+
+
+def _network(name: str, epochs: int) -> ECGClassifier:
+    """A report network with the settings every row shares."""
+    report = name.split("_")[0]
+    return ECGClassifier(
+        **report_network(name),
+        optimizer=_REPORT_OPTIMIZER.get(report, "adam"),
+        lr=1e-3,
+        max_epochs=epochs,
+        batch_size=BATCH,
+        validation_fraction=0.1,
+        patience=epochs,  # never stops early; restores the best epoch
+        lr_scheduler="cosine",
+        class_weight="balanced" if report == "technion" else None,
+        precision="bf16",
+        random_state=0,
+    )
+
+
+def make_estimator(row: str, epochs: int):
+    """The unfitted estimator of one row of ``ROWS``."""
+    if row == "random forest":
+        return RandomForestClassifier(n_estimators=100, n_jobs=-1, random_state=0)
+    if row == "recipe":
+        return mitbih_network_pipeline(net__max_epochs=epochs, net__precision="bf16")
+    net = _network(row, epochs)
+    if row.startswith("pytorch"):
+        return Pipeline([("scale", SignalScaler()), ("net", net)])
+    if row == "usth_cnn":
+        smote = SMOTE(k_neighbors=5, random_state=0)
+        return Pipeline([("smote", smote), ("net", net)])
+    return Pipeline([("net", net)])
+
+
+#: Row order: the recipe and the peer first, then by cost.
+ROWS = (
+    "recipe",
+    "random forest",
+    "pytorch_simple_cnn",
+    "pytorch_coupled_cnn",
+    "pytorch_four_layer_cnn",
+    "sc4001_model_11",
+    "sc4001_model_1",
+    "sc4001_model_6",
+    "sc4001_model_7",
+    "sc4001_cnn_lstm",
+    "technion_cnn",
+    "sc4001_model_8",
+    "sc4001_model_2",
+    "sc4001_model_3",
+    "sc4001_model_4",
+    "sc4001_model_5",
+    "usth_cnn",
+    "pytorch_residual_cnn",
+    "sc4001_model_9",
+    "sc4001_model_10",
+)
+
+
+def scores(y_true, y_pred) -> dict:
+    """The metrics of every report, on string labels."""
+    out = {
+        "accuracy": accuracy_score(y_true, y_pred),
+        "balanced accuracy": balanced_accuracy_score(y_true, y_pred),
+        "F1 (macro)": f1_score(y_true, y_pred, average="macro"),
+        "F1 (w)": f1_score(y_true, y_pred, average="weighted"),
+        "recall (w)": recall_score(y_true, y_pred, average="weighted"),
+        "precision (w)": precision_score(
+            y_true, y_pred, average="weighted", zero_division=0
+        ),
+        "specificity (w)": specificity_score(y_true, y_pred, average="weighted"),
+    }
+    per_class = f1_score(y_true, y_pred, labels=CLASSES, average=None)
+    out.update({f"F1 {c}": float(v) for c, v in zip(CLASSES, per_class)})
+    return {key: float(value) for key, value in out.items()}
+
+
+def _final_network(model) -> ECGClassifier | None:
+    """The fitted network of a row (the last step of a pipeline), if any."""
+    last = model.steps[-1][1] if hasattr(model, "steps") else model
+    return last if isinstance(last, ECGClassifier) else None
+
+
+def load_rows(path: Path) -> list[dict]:
+    """The finished rows of a results file (none when it does not exist)."""
+    if not path.is_file():
+        return []
+    with path.open() as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def append_row(path: Path, row: dict) -> None:
+    """Append one finished row, flushed to disk before returning."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        handle.write(json.dumps(row) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _split(data_home, quick: bool):
+    beats = load_mitbih_beats(data_home)
+    X = beats.data
+    y = np.asarray(beats.target_names)[beats.target]
+    train, test = train_test_split(
+        np.arange(y.size), test_size=0.2, stratify=y, random_state=0
+    )
+    if quick:
+        train = stratified_subset(train, y, QUICK_TRAIN)
+        test = stratified_subset(test, y, QUICK_TEST)
+    return X[train], y[train], X[test], y[test]
+
+
+def _table_row(record: dict) -> dict:
+    """One printed row: our scores, the report's in brackets where it has one."""
+    reported = REPORTED.get(record["row"], {})
+    row = {"model": record["row"], "parameters": record["parameters"]}
+    for metric in ("F1 (macro)", "F1 (w)", "accuracy", "specificity (w)"):
+        row[metric] = record["scores"][metric]
+    row["report's number"] = ", ".join(f"{k} {v}" for k, v in reported.items())
+    met = all(record["scores"][k] >= v for k, v in reported.items())
+    row["meets it"] = ("yes" if met else "no") if reported else ""
+    row.update(
+        {
+            "F1 S": record["scores"]["F1 S"],
+            "F1 F": record["scores"]["F1 F"],
+            "epochs": record["epochs"],
+            "fit (s)": record["fit (s)"],
+        }
+    )
+    return row
+
+
+def run(data_home=None, quick: bool = False, output: str | None = None) -> list:
+    """Train every missing row, append it to the results file, return all rows."""
+    path = Path(output or RESULTS) / RESULTS_FILE
+    done = {record["row"] for record in load_rows(path)}
+    X_train, y_train, X_test, y_test = _split(data_home, quick)
+    for row in QUICK_ROWS if quick else ROWS:
+        if row in done:
+            continue
+        epochs = QUICK_EPOCHS if quick else RECIPE_EPOCHS if row == "recipe" else EPOCHS
+        model = make_estimator(row, epochs)
+        start = time.perf_counter()
+        model.fit(X_train, y_train)
+        fit_s = time.perf_counter() - start
+        net = _final_network(model)
+        record = {
+            "row": row,
+            "scores": scores(y_test, model.predict(X_test)),
+            "parameters": net and count_parameters(net.module_),
+            "epochs": net and len(net.history_),
+            "fit (s)": round(fit_s, 1),
+            "training beats": len(y_train),
+            "test beats": len(y_test),
+            "date": time.strftime("%Y-%m-%d"),
+        }
+        append_row(path, record)
+        print(f"{row}: macro F1 {record['scores']['F1 (macro)']:.4f}", flush=True)
+    return [_table_row(record) for record in load_rows(path)]
+
+
+def main(argv=None) -> None:
+    quick = (
+        f"{QUICK_TRAIN} training / {QUICK_TEST} test beats, {QUICK_EPOCHS} epoch, "
+        f"rows {', '.join(QUICK_ROWS)}"
+    )
+    run_cli(run, __doc__, quick, argv=argv, output=RESULTS)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""examples/full_scale_networks.py: quick run on real beats, resumable rows."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from _examples import load_example, run_quick
+
+
+@pytest.mark.realdata
+def test_full_scale_quick_run_resumes(
+    physionet_mirror, sklecg_data_home, monkeypatch, tmp_path
+):
+    results = tmp_path / "full_scale_networks.jsonl"
+    # a row finished by an earlier, interrupted run is kept, not retrained
+    earlier = {"row": "random forest", "scores": {}, "parameters": None}
+    example = load_example("full_scale_networks")
+    earlier["scores"] = {key: 0.5 for key in example.scores(["N", "V"], ["N", "V"])}
+    earlier.update({"epochs": None, "fit (s)": 1.0})
+    results.write_text(json.dumps(earlier) + "\n")
+
+    _, rows = run_quick(
+        "full_scale_networks",
+        monkeypatch,
+        physionet_mirror,
+        sklecg_data_home,
+        output=tmp_path,
+    )
+    assert [row["model"] for row in rows] == list(example.QUICK_ROWS)
+    records = example.load_rows(results)
+    assert records[0] == earlier
+    by_row = {record["row"]: record for record in records}
+    assert by_row["pytorch_simple_cnn"]["parameters"] == 52_229
+    assert by_row["usth_cnn"]["parameters"] == 52_357
+    for record in records[1:]:
+        assert record["test beats"] == example.QUICK_TEST
+        assert record["epochs"] == example.QUICK_EPOCHS
+        assert all(0.0 <= v <= 1.0 for v in record["scores"].values())
+    simple = next(row for row in rows if row["model"] == "pytorch_simple_cnn")
+    assert simple["report's number"] == "F1 (macro) 0.9012, F1 (w) 0.9807"
+    assert simple["meets it"] in ("yes", "no")
+
+    # a second run finds every row done and trains nothing
+    again = example.run(data_home=sklecg_data_home, quick=True, output=tmp_path)
+    assert again == rows
+    assert len(example.load_rows(results)) == len(records)
+
+
+def test_every_report_number_has_a_row():
+    example = load_example("full_scale_networks")
+    assert set(example.REPORTED) <= set(example.ROWS)
+    assert len(set(example.ROWS)) == len(example.ROWS)
+    for row in example.ROWS:
+        assert example.make_estimator(row, epochs=1).get_params()
