@@ -1,16 +1,18 @@
 """CNN ablation on MIT-BIH heartbeats: ConvNet models 1-11 and a CNN-LSTM.
 
-Experiment 3 of issue 6 (the SC4001 report). Eleven ``sklecg.nn.ConvNet``
-settings vary the depth (3-6 blocks), the width (16-64 filters, or a
-pyramid up to 256 channels) and the kernel size (3-9) around model 1
-(5 blocks of 32 filters of size 3); ``sklecg.nn.CNNLSTM`` (the report's best
-model) is the twelfth row. The settings are ``ABLATION_GRID``, a list of
-parameter grids over ``classifier__module...`` of one ``Pipeline``, searched
+The SC4001 report's models 1-11, each a ``sklecg.nn.ConvNet`` setting
+named ``sc4001_model_<n>`` by ``sklecg.nn.report_network`` (1 to 5 blocks
+of ``Conv1d("same") - BatchNorm - ReLU - AvgPool 2``, from one [32x3] layer
+to [64x3 ... 1024x3], then two dense layers), and its CNN-LSTM
+(``sklecg.nn.CNNLSTM``) as the twelfth row. The settings are
+``ABLATION_GRID``, a list of parameter grids over ``classifier__module...``
+of one ``Pipeline`` (``sklecg.nn.report_network_grid``), searched
 by ``GridSearchCV`` with a single train/test split: the intra-patient split
 of the Kaggle papers, a stratified random 80/20 split of all 109,398 beats
 (seed 0, AAMI classes N S V F Q).
 
-For each model the table gives the parameter count, macro F1, weighted F1
+For each model the table gives the parameter count, the convolution
+parameters beside the report's count, macro F1, weighted F1
 and accuracy on the **full** 20 % test part, and the fit time. No model is
 selected on these test scores: they are the ablation table itself. Two
 figures: macro F1 against parameter count, and Grad-CAM maps (last
@@ -19,7 +21,8 @@ convolution) of test beats of every class for model 1.
 CPU budget (one thread): every model is trained on a stratified subset of
 ``TRAIN_BEATS`` beats of the training part for ``EPOCHS`` epochs (AdamW,
 lr 1e-3, batch 64, no early stopping), so the scores are below what the full
-87,000 training beats and longer training give.
+87,000 training beats and longer training give: those full-scale scores,
+beside the report's, come from ``examples/full_scale_networks.py``.
 
 Run from the repository root::
 
@@ -43,9 +46,16 @@ from sklearn.base import clone
 from sklearn.metrics import f1_score
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import Pipeline
+from torch import nn
 
 from sklecg.inspection import grad_cam
-from sklecg.nn import CNNLSTM, ConvNet, ECGClassifier, count_parameters
+from sklecg.nn import (
+    REPORT_NETWORKS,
+    ConvNet,
+    ECGClassifier,
+    count_parameters,
+    report_network_grid,
+)
 from sklecg.plotting import GradCAMDisplay
 
 FS = 125.0
@@ -54,28 +64,12 @@ QUICK_TRAIN_BEATS, QUICK_TEST_BEATS, QUICK_EPOCHS = 1_500, 1_000, 2
 CAM_BEATS_PER_CLASS = 3
 SCORING = {"macro F1": "f1_macro", "weighted F1": "f1_weighted", "accuracy": "accuracy"}
 
-#: ConvNet models 1-11 of the ablation: depth, width and kernel size.
-CONVNET_MODELS = [
-    {"filters": (32,) * 5, "kernel_sizes": 3},  # 1: reference
-    {"filters": (32,) * 3, "kernel_sizes": 3},  # 2-4: depth
-    {"filters": (32,) * 4, "kernel_sizes": 3},
-    {"filters": (32,) * 6, "kernel_sizes": 3},
-    {"filters": (16,) * 5, "kernel_sizes": 3},  # 5-6: width
-    {"filters": (64,) * 5, "kernel_sizes": 3},
-    {"filters": (32,) * 5, "kernel_sizes": 5},  # 7-9: kernel size
-    {"filters": (32,) * 5, "kernel_sizes": 7},
-    {"filters": (32,) * 5, "kernel_sizes": 9},
-    {"filters": (16, 32, 64, 128), "kernel_sizes": 5},  # 10-11: pyramids
-    {"filters": (32, 64, 128, 256), "kernel_sizes": 5, "dropout": 0.5},
-]
+#: The SC4001 report's models 1-11 and its CNN-LSTM (``sklecg.nn.REPORT_NETWORKS``).
+MODELS = [f"sc4001_model_{n}" for n in range(1, 12)] + ["sc4001_cnn_lstm"]
 
 #: The same models as parameter grids of :func:`make_pipeline` (one point
-#: each), plus the CNN-LSTM: pass it to ``GridSearchCV`` as it is.
-ABLATION_GRID = [
-    {"classifier__module": [ConvNet]}
-    | {f"classifier__module__{key}": [value] for key, value in model.items()}
-    for model in CONVNET_MODELS
-] + [{"classifier__module": [CNNLSTM]}]
+#: each): pass it to ``GridSearchCV`` as it is.
+ABLATION_GRID = report_network_grid(MODELS, prefix="classifier__")
 
 
 def make_pipeline(epochs: int) -> Pipeline:
@@ -92,19 +86,13 @@ def make_pipeline(epochs: int) -> Pipeline:
 
 
 def describe(params: dict) -> str:
-    """Short name of a grid point, e.g. ``ConvNet 5 x [32 x 3]``."""
+    """Short name of a grid point, e.g. ``ConvNet [32x3, 64x3]``."""
     module = params["classifier__module"]
     if module is not ConvNet:
         return module.__name__
     filters = params["classifier__module__filters"]
-    kernel = params["classifier__module__kernel_sizes"]
-    widths = (
-        f"{len(filters)} x [{filters[0]} x {kernel}]"
-        if len(set(filters)) == 1
-        else f"[{', '.join(map(str, filters))}] x {kernel}"
-    )
-    dropout = params.get("classifier__module__dropout")
-    return f"ConvNet {widths}" + (f", dropout {dropout}" if dropout else "")
+    kernels = params["classifier__module__kernel_sizes"]
+    return f"ConvNet [{', '.join(f'{f}x{k}' for f, k in zip(filters, kernels))}]"
 
 
 def build_module(params: dict, n_outputs: int, n_timesteps: int) -> torch.nn.Module:
@@ -138,11 +126,14 @@ def ablation_rows(search: GridSearchCV, n_outputs: int, n_timesteps: int) -> lis
     rows = []
     for i, params in enumerate(results["params"]):
         module = build_module(params, n_outputs, n_timesteps)
+        network = REPORT_NETWORKS[MODELS[i]]
         rows.append(
             {
-                "model": str(i + 1) if i < len(CONVNET_MODELS) else "CNN-LSTM",
+                "model": str(i + 1) if network.module is ConvNet else "CNN-LSTM",
                 "architecture": describe(params),
                 "parameters": count_parameters(module),
+                "conv parameters": count_parameters(module, layer_types=(nn.Conv1d,)),
+                "report's conv parameters": network.reported_conv_parameters,
                 **{name: results[f"mean_test_{name}"][i] for name in SCORING},
                 "fit (s)": results["mean_fit_time"][i],
             }

@@ -6,15 +6,16 @@ import pytest
 from _examples import load_example, run_quick
 from sklearn.model_selection import ParameterGrid
 
-from sklecg.nn import CNNLSTM, ConvNet, count_parameters
+from sklecg.nn import CNNLSTM, REPORT_NETWORKS, ConvNet, count_parameters
 
 
 def test_ablation_grid_holds_models_1_to_11_and_the_cnn_lstm():
     example = load_example("convnet_ablation")
     points = list(ParameterGrid(example.ABLATION_GRID))
-    assert len(points) == len(example.CONVNET_MODELS) + 1 == 12
+    assert len(points) == len(example.MODELS) == 12
     assert [p["classifier__module"] for p in points] == [ConvNet] * 11 + [CNNLSTM]
-    assert example.describe(points[0]) == "ConvNet 5 x [32 x 3]"
+    assert example.describe(points[0]) == "ConvNet [32x3]"
+    assert example.describe(points[9]) == "ConvNet [64x11, 128x5, 256x3, 512x3, 1024x3]"
     assert example.describe(points[-1]) == "CNNLSTM"
     # every grid point is a valid setting of the pipeline
     pipe = example.make_pipeline(epochs=1)
@@ -39,14 +40,18 @@ def test_convnet_ablation_quick(
         for column in ("macro F1", "weighted F1", "accuracy"):
             assert 0 <= row[column] <= 1
     expected = [
-        ConvNet(n_outputs=5, n_timesteps=187, **m) for m in example.CONVNET_MODELS
+        REPORT_NETWORKS[name].build(n_outputs=5, n_timesteps=187)
+        for name in example.MODELS
     ]
-    expected.append(CNNLSTM(n_outputs=5, n_timesteps=187))
     assert [row["parameters"] for row in rows[:-1]] == list(
         map(count_parameters, expected)
     )
-    assert by_model["1"]["parameters"] == 23_493  # ConvNet's documented count
-    assert by_model["11"]["parameters"] > by_model["5"]["parameters"]
+    assert by_model["1"]["conv parameters"] == 128  # one [32 x 3] layer
+    assert by_model["11"]["conv parameters"] == 12_544
+    assert by_model["11"]["parameters"] == 23_493  # ConvNet's documented count
+    for number in (1, 2, 3, 4, 6, 7, 8, 9, 10, 11):
+        row = by_model[str(number)]
+        assert row["conv parameters"] == row["report's conv parameters"]
     # some trained network beats always answering N (macro F1 0.18)
     best = max(row["macro F1"] for row in rows[:-1])
     assert best > by_model["majority class"]["macro F1"] + 0.1
