@@ -126,4 +126,10 @@ def test_readme_example_runs():
     assert len(code.splitlines()) <= 20
     namespace: dict = {}
     exec(compile(code, "README.md", "exec"), namespace)
-    assert namespace["search"].best_params_["stft__n_fft"] in (64, 128)
+    results = namespace["search"].cv_results_
+    scores = dict(zip(map(str, results["params"]), results["mean_test_score"]))
+    network = max(v for k, v in scores.items() if "filters" in k)
+    forest = next(v for k, v in scores.items() if "RandomForest" in k)
+    # the network earns its place: it beats the forest on the raw records
+    assert network > forest + 0.2
+    assert "clf__module__filters" in namespace["search"].best_params_
