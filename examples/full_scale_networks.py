@@ -18,6 +18,9 @@ beats. Each row follows its report's protocol where the CPU allows it:
 * Technion report: class-weighted cross-entropy (balanced weights), Adam
   lr 1e-3, batch 128.
 
+One row, ``sc4001_model_11 fp32``, trains model 11 again in full
+precision: its scores against the bf16 row show what bfloat16 costs.
+
 Every network keeps the weights of its epoch with the lowest loss on a
 stratified 10 % validation part of the training beats. The reports train
 for 40-100 epochs with early stopping; on a 2-core CPU the rows here use
@@ -69,6 +72,7 @@ from sklecg.recipes import mitbih_network_pipeline
 
 RESULTS = EXAMPLES / "results"
 RESULTS_FILE = "full_scale_networks.jsonl"
+FP32 = " fp32"
 CLASSES = ["N", "S", "V", "F", "Q"]
 EPOCHS, RECIPE_EPOCHS, BATCH = 12, 30, 128
 QUICK_TRAIN, QUICK_TEST, QUICK_EPOCHS = 1_500, 600, 1
@@ -131,7 +135,15 @@ def _network(name: str, epochs: int) -> ECGClassifier:
 
 
 def make_estimator(row: str, epochs: int):
-    """The unfitted estimator of one row of ``ROWS``."""
+    """The unfitted estimator of one row of ``ROWS``.
+
+    A row named ``"<row> fp32"`` is ``<row>`` trained in full precision, to
+    check that bfloat16 holds the score.
+    """
+    if row.endswith(FP32):
+        return make_estimator(row.removesuffix(FP32), epochs).set_params(
+            net__precision="fp32"
+        )
     if row == "random forest":
         return RandomForestClassifier(n_estimators=100, n_jobs=-1, random_state=0)
     if row == "recipe":
@@ -153,6 +165,7 @@ ROWS = (
     "pytorch_coupled_cnn",
     "pytorch_four_layer_cnn",
     "sc4001_model_11",
+    "sc4001_model_11" + FP32,
     "sc4001_model_1",
     "sc4001_model_6",
     "sc4001_model_7",

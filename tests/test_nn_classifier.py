@@ -30,6 +30,11 @@ EXPECTED_FAILED_CHECKS = {
         "skorch's NeuralNet.__init__ sets history_, initialized_, "
         "virtual_params_ and stores prefixed arguments as attributes"
     ),
+    "check_sample_weight_equivalence_on_dense_data": (
+        "mini-batch training sees repeated rows in more batches (and in "
+        "BatchNorm statistics) than weighted rows; the loss itself matches "
+        "repetition, see test_sample_weight_counts_as_repeated_rows"
+    ),
     "check_fit2d_1feature": (
         "convolution/pooling networks need a minimum signal length; the "
         "error names that minimum instead of '1 feature(s)'"
@@ -452,3 +457,56 @@ def test_unknown_precision_is_rejected(precision):
         ValueError, match=r"precision must be one of \['bf16', 'fp32'\]"
     ):
         small_net(precision=precision).fit(X, y)
+
+
+@pytest.mark.parametrize("class_weight", [None, {"N": 0.5, "S": 1.0, "V": 3.0}])
+def test_sample_weight_counts_as_repeated_rows(class_weight):
+    X, y = toy_signals()
+    weights = (np.arange(len(y)) // 3) % 3  # 0, 1 or 2 copies, every class
+    repeated = np.repeat(np.arange(len(y)), weights)
+    # lr=0 and one full batch: the logged loss is that of the initial weights
+    fixed = {
+        "module__dropout": 0.0,
+        "lr": 0.0,
+        "max_epochs": 1,
+        "batch_size": -1,
+        "validation_fraction": None,
+        "class_weight": class_weight,
+    }
+    weighted = small_net(**fixed).fit(X, y, sample_weight=weights)
+    copies = small_net(**fixed).fit(X[repeated], y[repeated])
+    assert weighted.history_[-1, "train_loss"] == pytest.approx(
+        copies.history_[-1, "train_loss"], rel=1e-5
+    )
+    # trained for real, weighted fits still predict the user's labels
+    trained = small_net(module=ConvNet, max_epochs=2).fit(X, y, sample_weight=weights)
+    assert set(trained.predict(X)) <= {"N", "S", "V"}
+
+
+def test_sample_weight_inside_sklearn_meta_estimators():
+    from sklearn.ensemble import AdaBoostClassifier
+
+    X, y = toy_signals()
+    net = small_net(module=ConvNet, max_epochs=8, lr=3e-3)
+    boost = AdaBoostClassifier(net, n_estimators=2, random_state=0)
+    assert boost.fit(X, y).predict(X[:4]).shape == (4,)
+
+
+@pytest.mark.parametrize(
+    ("sample_weight", "match"),
+    [(-np.ones(90), "Negative values in data"), (np.ones(5), r"\(5,\)")],
+)
+def test_bad_sample_weight_is_rejected(sample_weight, match):
+    X, y = toy_signals()
+    with pytest.raises(ValueError, match=match):
+        small_net().fit(X, y, sample_weight=sample_weight)
+
+
+@pytest.mark.parametrize("max_epochs", [0, -3, 1.5, True])
+def test_max_epochs_must_be_a_positive_int(max_epochs):
+    X, y = toy_signals()
+    net = small_net(max_epochs=max_epochs)
+    with pytest.raises(ValueError, match="max_epochs must be a positive int"):
+        net.fit(X, y)
+    with pytest.raises(NotFittedError):
+        net.predict(X)
