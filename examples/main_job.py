@@ -30,19 +30,16 @@ once more on the same 80 % so that its training curve can be drawn.
 Output: progress lines, the grid's ``cv_results_`` and the held-out scores as
 markdown tables, and two PNGs in ``--output`` (default ``output/``): the
 normalised confusion matrix of the best model on the held-out records and the
-network's training curve (train and validation loss per epoch).
+network's training curve (its training loss per epoch).
 
-Measured on the mirror (seed 0, 2026-11-28): cross-validated challenge F1
-0.73 for the RR forest, 0.41 for the STFT forest, 0.37 and 0.36 for the
-network with filters (8, 16) and (4, 8) (its folds range from 0.19 to
-0.47: with 8 epochs at most and early stopping, a fold's network
-sometimes stops on a poor epoch; an earlier run scored 0.47); on the 1,400
-held-out records 0.75 for the RR forest (accuracy 0.77) and 0.31 for the
-network. 172 s of CPU time on one thread, 2.9 minutes wall clock.
+Measured scores (cross-validated challenge F1 on the mirror: the network
+0.76 and 0.75, the RR forest 0.73, the STFT forest 0.41; on the synthetic
+default the network 0.86, the RR forest 0.83) and run times are in
+``examples/RESULTS.md``.
 
 Run from the repository root::
 
-    make run                               # 3 min of CPU, one thread
+    make run                               # about 10 min of CPU, one thread
     python examples/main_job.py --quick    # smoke run, < 1 min
     python examples/main_job.py --help
 """

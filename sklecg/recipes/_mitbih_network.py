@@ -24,8 +24,11 @@ def mitbih_network_pipeline(**overrides) -> Pipeline:
 
     It is meant for the intra-patient protocol of the Kaggle-cut papers
     (beats of one patient on both sides of a random split); for unseen
-    patients use :func:`mitbih_beat_pipeline`. Scores and fit times, beside
-    the reference reports' networks and a random forest, are in
+    patients use :func:`mitbih_beat_pipeline`. Trained on the 87,518
+    training beats of that protocol it scores macro F1 0.94, weighted F1
+    0.99 and accuracy 99.1 % on the 21,880 test beats, above a random
+    forest on the raw beats (0.87) and above every reference report's
+    network; scores and fit times, beside the reports' networks, are in
     ``examples/RESULTS.md`` (``examples/full_scale_networks.py``).
 
     Parameters
