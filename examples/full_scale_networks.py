@@ -242,14 +242,14 @@ def _table_row(record: dict) -> dict:
     reported = REPORTED.get(record["row"], {})
     row = {"model": record["row"], "parameters": record["parameters"]}
     for metric in ("F1 (macro)", "F1 (w)", "accuracy", "specificity (w)"):
-        row[metric] = record["scores"][metric]
+        row[metric] = f"{record['scores'][metric]:.4f}"  # as the reports print
     row["report's number"] = ", ".join(f"{k} {v}" for k, v in reported.items())
     met = all(record["scores"][k] >= v for k, v in reported.items())
     row["meets it"] = ("yes" if met else "no") if reported else ""
     row.update(
         {
-            "F1 S": record["scores"]["F1 S"],
-            "F1 F": record["scores"]["F1 F"],
+            "F1 S": f"{record['scores']['F1 S']:.4f}",
+            "F1 F": f"{record['scores']['F1 F']:.4f}",
             "epochs": record["epochs"],
             "fit (s)": record["fit (s)"],
         }

@@ -28,7 +28,7 @@ def mitbih_network_pipeline(**overrides) -> Pipeline:
     training beats of that protocol it scores macro F1 0.94, weighted F1
     0.99 and accuracy 99.1 % on the 21,880 test beats, above a random
     forest on the raw beats (0.87) and above every reference report's
-    network; scores and fit times, beside the reports' networks, are in
+    published macro F1; scores and fit times, beside the reports' networks, are in
     ``examples/RESULTS.md`` (``examples/full_scale_networks.py``).
 
     Parameters
