@@ -162,7 +162,8 @@ REPORT_NETWORKS: dict[str, ReportNetwork] = {
     "technion_cnn": ReportNetwork(
         "Technion deep-learning project",
         "four conv layers (16, 32, 64, 128 filters of size 7, BatchNorm, "
-        "AvgPool 2) and four dense layers (2048, 1024, 64, output)",
+        "AvgPool 2) and four dense layers (2048, 1024, 64 with dropout 0.3, "
+        "output)",
         ConvNet,
         {
             "filters": (16, 32, 64, 128),
