@@ -51,8 +51,7 @@ import os
 import time
 from pathlib import Path
 
-import numpy as np
-from _common import EXAMPLES, load_mitbih_beats, run_cli, stratified_subset
+from _common import EXAMPLES, load_example, run_cli
 from imblearn.over_sampling import SMOTE
 from imblearn.pipeline import Pipeline
 from sklearn.ensemble import RandomForestClassifier
@@ -63,7 +62,6 @@ from sklearn.metrics import (
     precision_score,
     recall_score,
 )
-from sklearn.model_selection import train_test_split
 
 from sklecg.metrics import specificity_score
 from sklecg.nn import ECGClassifier, count_parameters, report_network
@@ -225,15 +223,11 @@ def append_row(path: Path, row: dict) -> None:
 
 
 def _split(data_home, quick: bool):
-    beats = load_mitbih_beats(data_home)
-    X = beats.data
-    y = np.asarray(beats.target_names)[beats.target]
-    train, test = train_test_split(
-        np.arange(y.size), test_size=0.2, stratify=y, random_state=0
+    """Training and test beats of the comparison script's intra-patient split."""
+    sizes = (QUICK_TRAIN, QUICK_TEST) if quick else (None, None)
+    X, y, train, test = load_example("mitbih_model_comparison").intra_patient_split(
+        data_home, *sizes
     )
-    if quick:
-        train = stratified_subset(train, y, QUICK_TRAIN)
-        test = stratified_subset(test, y, QUICK_TEST)
     return X[train], y[train], X[test], y[test]
 
 
