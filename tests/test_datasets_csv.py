@@ -180,3 +180,48 @@ def test_real_mitbih_beats_round_trip_through_the_kaggle_layout(
     np.testing.assert_array_equal(data.target, beats.target)
     np.testing.assert_array_equal(data.target_names, beats.target_names)
     assert data.data.min() >= 0.0 and data.data.max() <= 1.0
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ",".join(str(k) for k in range(1, 189)),  # 1..n
+        ",".join(f"sample_{k}" for k in range(187)) + ",label",
+    ],
+)
+def test_a_header_line_is_skipped(tmp_path, beats, header):
+    X, y = beats
+    path = _write(tmp_path / "named.csv", X, y, header=header, comments="")
+    assert path.read_text().startswith(header + "\n")
+    X_got, y_got = load_heartbeat_csv(path, return_X_y=True)
+    np.testing.assert_array_equal(X_got, X.astype(np.float32))
+    np.testing.assert_array_equal(y_got, y.astype(np.int64))
+    assert load_heartbeat_csv(path, n_timesteps=None).data.shape == (50, 187)
+
+
+def test_integers_that_are_not_column_numbers_are_a_beat(tmp_path):
+    path = tmp_path / "ints.csv"
+    path.write_text("0,2,1\n0,3,0\n")
+    X, y = load_heartbeat_csv(path, n_timesteps=2, return_X_y=True)
+    np.testing.assert_array_equal(X, [[0, 2], [0, 3]])
+    np.testing.assert_array_equal(y, [1, 0])
+
+
+def test_bad_rows_after_a_header_name_the_file_line_and_column(tmp_path, beats):
+    pd = pytest.importorskip("pandas")
+    X, y = beats
+    path = tmp_path / "indexed.csv"
+    pd.DataFrame(np.column_stack([X, y])).to_csv(path)  # header, row index
+    _corrupt(path, 4, 6, "abc")
+    with pytest.raises(ValueError, match=r"line 4 of .*, column 6: 'abc' is not"):
+        load_heartbeat_csv(path)
+    path.write_text(path.read_text().splitlines()[0] + "\n0,0.5,1.0\n")
+    with pytest.raises(ValueError, match=r"line 2 .* 2 values after the row index"):
+        load_heartbeat_csv(path)
+
+
+def test_a_file_holding_only_a_header_raises_value_error(tmp_path):
+    path = tmp_path / "header_only.csv"
+    path.write_text("0,1,2,3\n\n")
+    with pytest.raises(ValueError, match=r"header_only.csv holds a header line but"):
+        load_heartbeat_csv(path)

@@ -7,11 +7,14 @@ written by ``numpy.savetxt`` with its default ``"%.18e"`` format, so every
 field is 24 characters wide: :func:`_parse_fixed_width` decodes that layout
 with vectorised byte arithmetic, about four times faster than
 :func:`numpy.loadtxt`, which reads any other layout
-(``benchmarks/bench_heartbeat_csv.py``).
+(``benchmarks/bench_heartbeat_csv.py``). A header line, such as the
+column names ``0,1,...,187`` that :meth:`pandas.DataFrame.to_csv` writes, is
+recognised by :func:`_find_header` and skipped.
 """
 
 from __future__ import annotations
 
+import io
 import os
 from numbers import Integral
 from pathlib import Path
@@ -96,13 +99,13 @@ def _parse_fixed_width(raw: bytes, n_columns: int) -> tuple | None:
     return X, labels
 
 
-def _read_table(path: Path, raw: bytes, n_columns: int) -> tuple:
-    """Return ``(X, labels)``; raise ValueError if the file is not valid."""
-    parsed = _parse_fixed_width(raw, n_columns)
+def _read_table(body: bytes, n_columns: int, index_column: bool) -> tuple:
+    """Return ``(X, labels)`` of the beat lines; raise ValueError if invalid."""
+    parsed = None if index_column else _parse_fixed_width(body, n_columns)
     if parsed is None:
         table = np.loadtxt(
-            path, delimiter=",", dtype=np.float64, ndmin=2, comments=None
-        )
+            io.BytesIO(body), delimiter=",", dtype=np.float64, ndmin=2, comments=None
+        )[:, int(index_column) :]
         if table.shape[1] != n_columns:
             raise ValueError(f"{table.shape[1]} columns instead of {n_columns}")
         parsed = _split(table)
@@ -111,25 +114,72 @@ def _read_table(path: Path, raw: bytes, n_columns: int) -> tuple:
     return parsed
 
 
+def _is_number(field: str) -> bool:
+    try:
+        float(field)
+    except ValueError:
+        return False
+    return True
+
+
+def _are_column_names(fields: list[str]) -> bool:
+    """Whether the fields of a line name columns rather than hold a beat.
+
+    Names are either all text (no field is a number) or the integers
+    ``0..n-1`` or ``1..n`` written without a decimal point, as pandas names
+    unnamed columns; beat values are written as floats.
+    """
+    if all(field.isdigit() for field in fields):
+        first = int(fields[0])
+        return first in (0, 1) and [int(field) for field in fields] == list(
+            range(first, first + len(fields))
+        )
+    return not any(_is_number(field) for field in fields)
+
+
+def _find_header(raw: bytes) -> tuple[int, bool]:
+    """Byte offset where the beats start and whether a row index leads them.
+
+    The first non-blank line is a header if its fields are column names (see
+    :func:`_are_column_names`) once an empty first field is set aside: that
+    empty field is the unnamed index of :meth:`pandas.DataFrame.to_csv`, whose
+    rows then start with a row number. Without a header, ``(0, False)``.
+    """
+    start = len(raw) - len(raw.lstrip())
+    end = raw.find(b"\n", start)
+    end = len(raw) if end < 0 else end + 1
+    fields = [
+        field.strip()
+        for field in raw[start:end].decode("utf-8", errors="replace").split(",")
+    ]
+    index_column = len(fields) > 1 and not fields[0]
+    if _are_column_names(fields[index_column:]):
+        return end, index_column
+    return 0, False
+
+
 def _are_classes(labels: np.ndarray) -> np.ndarray:
     """Whether each label is an integer class index in 0.._MAX_CLASSES - 1."""
     return (labels >= 0) & (labels < _MAX_CLASSES) & (labels == np.round(labels))
 
 
-def _first_bad_line(raw: bytes, path: Path, n_columns: int) -> str | None:
-    """Describe the first line that is not a valid beat row, if any."""
+def _first_bad_line(
+    raw: bytes, path: Path, n_columns: int, n_header_lines: int, index_column: bool
+) -> str | None:
+    """Describe the first beat line that is not a valid beat row, if any."""
     lines = raw.decode("utf-8", errors="replace").splitlines()
     for number, line in enumerate(lines, 1):
-        if not line.strip():
+        if number <= n_header_lines or not line.strip():
             continue
-        fields = line.split(",")
+        fields = line.split(",")[int(index_column) :]
         where = f"line {number} of {path}"
         if len(fields) != n_columns:
+            after = " after the row index" if index_column else ""
             return (
-                f"{where} has {len(fields)} values but {n_columns} were "
+                f"{where} has {len(fields)} values{after} but {n_columns} were "
                 f"expected ({n_columns - 1} signal values, then the label)."
             )
-        for column, field in enumerate(fields, 1):
+        for column, field in enumerate(fields, 1 + int(index_column)):
             try:
                 value = float(field)
             except ValueError:
@@ -175,6 +225,11 @@ def load_heartbeat_csv(
     :func:`numpy.loadtxt` (4.2 times faster, pandas' C parser: 2.2 s) in
     ``benchmarks/bench_heartbeat_csv.py`` on a busy 2-core machine. Any other
     comma-separated numeric layout is read with :func:`numpy.loadtxt`.
+    A first line of column names is skipped: text names, or the integers
+    ``0,1,...,187`` (or ``1..188``) that :meth:`pandas.DataFrame.to_csv`
+    writes for unnamed columns; after a header that starts with an empty
+    field (``df.to_csv(path)``'s unnamed index) the first column of every row
+    is the row number and is dropped.
     :func:`~sklecg.datasets.fetch_mitbih_beats` rebuilds the MIT-BIH beats of
     these files from PhysioNet.
 
@@ -220,10 +275,11 @@ def load_heartbeat_csv(
     FileNotFoundError
         If ``path`` does not exist (the message names it).
     ValueError
-        If the file is empty, or a line has the wrong number of values, a
-        value that is not a number, NaN, infinity or beyond the float32
-        range, or a label that is not an integer class index in 0..999 (the
-        message names the line); if a label has no entry in ``target_names``.
+        If the file is empty or holds only a header, or a line has the wrong
+        number of values, a value that is not a number, NaN, infinity or
+        beyond the float32 range, or a label that is not an integer class
+        index in 0..999 (the message names the line and column of the file);
+        if a label has no entry in ``target_names``.
 
     See Also
     --------
@@ -259,16 +315,26 @@ def load_heartbeat_csv(
     raw = path.read_bytes()
     if not raw or raw.isspace():
         raise ValueError(f"{path} is empty; expected one beat per line.")
+    header_end, index_column = _find_header(raw)
+    body = raw[header_end:]
+    if body.isspace() or not body:
+        raise ValueError(
+            f"{path} holds a header line but no beat; expected one beat per "
+            "line after the header."
+        )
     if n_timesteps is None:
-        stripped = raw.lstrip()
+        stripped = body.lstrip()
         end = stripped.find(b"\n")
-        n_timesteps = stripped[: end if end >= 0 else None].count(b",")
+        first_line = stripped[: end if end >= 0 else None]
+        n_timesteps = first_line.count(b",") - index_column
     n_columns = n_timesteps + 1
     try:
-        X, labels = _read_table(path, raw, n_columns)
+        X, labels = _read_table(body, n_columns, index_column)
     except ValueError as exc:
         raise ValueError(
-            _first_bad_line(raw, path, n_columns)
+            _first_bad_line(
+                raw, path, n_columns, raw[:header_end].count(b"\n"), index_column
+            )
             or f"{path} is not a heartbeat CSV file: {exc}"
         ) from exc
     y = labels.astype(np.int64)
