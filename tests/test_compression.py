@@ -213,9 +213,10 @@ def test_header_layout_is_documented_one(tmp_path):
     raw = path.read_bytes()
     fields = struct.unpack("<8sHBB4xQQQQddI4x", raw[:HEADER_SIZE])
     assert HEADER_SIZE == 72
-    assert fields[:8] == (b"SKLECGPC", 1, 1, 2, 2, 1, 3, 9)
+    assert fields[:8] == (b"SKLECGPC", 2, 1, 2, 2, 1, 3, 9)
     assert np.isnan(fields[8]) and fields[9] == pytest.approx(1 / 3)
-    assert fields[10] == zlib.crc32(raw[HEADER_SIZE:])
+    # the CRC covers the 64 header bytes before it, then the payload
+    assert fields[10] == zlib.crc32(raw[:64] + raw[HEADER_SIZE:])
     assert_array_equal(np.frombuffer(raw[HEADER_SIZE:], "<f4"), np.ones(6))
     assert load_compressed(path).fs is None
 
@@ -233,13 +234,45 @@ def _rewrite(path, transform):
         (lambda b: b"NOTSKLEC" + b[8:], "magic bytes"),
         (lambda b: b[:8] + b"\x07\x00" + b[10:], "format version 7"),
         (lambda b: b[:10] + b"\x09" + b[11:], "dtype code 9"),
-        (lambda b: b[:-1] + bytes([b[-1] ^ 0xFF]), "CRC-32 does not match"),
+        (lambda b: b[:-1] + bytes([b[-1] ^ 0xFF]), "CRC-32 of the header and"),
+        (lambda b: b[:40] + struct.pack("<Q", 24) + b[48:], "CRC-32 of the header"),
+        (lambda b: b[:48] + struct.pack("<d", 250.0) + b[56:], "CRC-32 of the"),
     ],
 )
 def test_load_rejects_corrupt_files(tmp_path, damage, match):
     path = save_compressed(tmp_path / "z.bin", RNG.randn(2, 3), n_timesteps=12)
     _rewrite(path, damage)
     with pytest.raises(ValueError, match=match):
+        load_compressed(path)
+
+
+def _forge(path, **fields):
+    """Rewrite header fields of a file and recompute its CRC, as a buggy or
+    hostile writer would: only the consistency checks can catch it."""
+    raw = path.read_bytes()
+    names = ("magic", "version", "code", "ndim", "n_signals", "n_leads")
+    names += ("n_segments", "n_timesteps", "fs", "ratio", "crc")
+    values = dict(zip(names, struct.unpack("<8sHBB4xQQQQddI4x", raw[:72])))
+    values.update(fields)
+    header = struct.pack("<8sHBB4xQQQQddI4x", *values.values())
+    crc = zlib.crc32(header[:64] + raw[72:])
+    path.write_bytes(header[:64] + struct.pack("<I4x", crc) + raw[72:])
+
+
+@pytest.mark.parametrize(
+    ("fields", "match"),
+    [
+        ({"n_timesteps": 0}, "n_segments 3 and n_timesteps 0; every segment"),
+        ({"n_timesteps": 2, "ratio": 1.5}, "n_segments 3 and n_timesteps 2"),
+        ({"n_leads": 2, "n_signals": 1}, "ndim 2 .one lead. but n_leads 2"),
+        ({"fs": -5.0}, "fs -5.0 Hz, which is not a sampling rate"),
+        ({"ratio": 0.5}, r"ratio 0.5 instead of n_segments / n_timesteps"),
+    ],
+)
+def test_load_rejects_header_fields_that_disagree(tmp_path, fields, match):
+    path = save_compressed(tmp_path / "z.bin", np.ones((2, 3)), n_timesteps=12)
+    _forge(path, **fields)
+    with pytest.raises(ValueError, match=f"header fields disagree: {match}"):
         load_compressed(path)
 
 
@@ -262,6 +295,8 @@ def test_save_is_atomic(tmp_path, monkeypatch):
     [
         ({"n_timesteps": 2}, r"n_timesteps must be an int >= .*\(3\); got 2"),
         ({"n_timesteps": 9, "dtype": "float64"}, "dtype must be one of"),
+        ({"n_timesteps": 9, "fs": 0.0}, "fs must be None or a positive sampling"),
+        ({"n_timesteps": 9, "fs": np.inf}, "positive sampling rate in Hz; got inf"),
     ],
 )
 def test_save_rejects_bad_arguments(tmp_path, kwargs, match):

@@ -1,10 +1,10 @@
 """Compact binary files of piecewise-constant compressed signals.
 
-Byte layout (all little-endian), version 1::
+Byte layout (all little-endian), version 2::
 
     offset  size  type     field
     0       8     bytes    magic b"SKLECGPC"
-    8       2     uint16   format version (1)
+    8       2     uint16   format version (2)
     10      1     uint8    payload dtype code: 1 = float32, 2 = float16
     11      1     uint8    ndim of the data: 2 or 3
     12      4     -        reserved (zero)
@@ -14,13 +14,15 @@ Byte layout (all little-endian), version 1::
     40      8     uint64   n_timesteps of the original signals
     48      8     float64  fs in Hz (NaN when unknown)
     56      8     float64  ratio = n_segments / n_timesteps
-    64      4     uint32   CRC-32 of the payload
+    64      4     uint32   CRC-32 of bytes 0-63 followed by the payload
     68      4     -        reserved (zero)
     72      ...   payload  n_signals * n_leads * n_segments values, C order
 
 A file therefore holds exactly ``72 + n_values * itemsize`` bytes: with
 float32 that is ``ratio`` times the raw float32 signals plus 72 bytes, with
-float16 half of that.
+float16 half of that. The CRC covers the header fields too (version 1 left
+them out, so an edited ``n_timesteps`` or ``fs`` went unnoticed), and
+:func:`load_compressed` also checks that they agree with one another.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import struct
 import tempfile
 import zlib
 from dataclasses import dataclass
+from numbers import Real
 from pathlib import Path
 
 import numpy as np
@@ -41,9 +44,10 @@ from sklecg.utils.validation import check_signals
 __all__ = ["HEADER_SIZE", "CompressedSignals", "load_compressed", "save_compressed"]
 
 _MAGIC = b"SKLECGPC"
-_VERSION = 1
+_VERSION = 2
 _HEADER = struct.Struct("<8sHBB4xQQQQddI4x")
 HEADER_SIZE = _HEADER.size
+_CHECKED = 64  # header bytes covered by the CRC: every field before it
 _DTYPES = {1: np.dtype("<f4"), 2: np.dtype("<f2")}
 _CODES = {"float32": 1, "float16": 2}
 
@@ -121,6 +125,14 @@ def save_compressed(
     path : Path
         The written file.
 
+    Raises
+    ------
+    FileNotFoundError
+        If the folder of ``path`` does not exist (the message names it).
+    ValueError
+        An unknown ``dtype``, ``n_timesteps`` smaller than the number of
+        segments, ``fs`` not positive, or values beyond the float16 range.
+
     Examples
     --------
     >>> import numpy as np, tempfile, os
@@ -135,10 +147,25 @@ def save_compressed(
         raise ValueError(f"dtype must be one of {sorted(_CODES)}; got {dtype!r}.")
     data = check_signals(X_compressed, name="X_compressed", allow_variable_length=False)
     n_segments = data.shape[-1]
-    if not isinstance(n_timesteps, (int, np.integer)) or n_timesteps < n_segments:
+    if (
+        isinstance(n_timesteps, bool)
+        or not isinstance(n_timesteps, (int, np.integer))
+        or n_timesteps < n_segments
+    ):
         raise ValueError(
             f"n_timesteps must be an int >= the number of segments "
             f"({n_segments}); got {n_timesteps!r}. Pass compressor.n_timesteps_."
+        )
+    if fs is not None and not (isinstance(fs, Real) and 0 < fs < math.inf):
+        raise ValueError(
+            f"fs must be None or a positive sampling rate in Hz; got {fs!r}."
+        )
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(
+            f"The destination folder {path.parent} does not exist; create it "
+            f"first (e.g. Path({str(path.parent)!r}).mkdir(parents=True)) or "
+            f"pass a path in an existing folder instead of {path}."
         )
     code = _CODES[dtype]
     with np.errstate(over="ignore"):
@@ -149,7 +176,7 @@ def save_compressed(
             "save with dtype='float32' or scale the signals."
         )
     shape = (data.shape[0], data.shape[1] if data.ndim == 3 else 1, n_segments)
-    header = _HEADER.pack(
+    values = (
         _MAGIC,
         _VERSION,
         code,
@@ -158,9 +185,8 @@ def save_compressed(
         int(n_timesteps),
         math.nan if fs is None else float(fs),
         n_segments / n_timesteps,
-        zlib.crc32(payload),
     )
-    path = Path(path)
+    header = _HEADER.pack(*values, _crc(_HEADER.pack(*values, 0), payload))
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
@@ -171,6 +197,29 @@ def save_compressed(
         os.unlink(tmp)
         raise
     return path
+
+
+def _crc(header: bytes, payload) -> int:
+    """CRC-32 of the header fields before the CRC, then of the payload."""
+    return zlib.crc32(payload, zlib.crc32(header[:_CHECKED]))
+
+
+def _inconsistency(
+    ndim: int, n_leads: int, n_segments: int, n_timesteps: int, fs: float, ratio
+) -> str | None:
+    """What contradicts what among the header fields, if anything."""
+    if ndim == 2 and n_leads != 1:
+        return f"ndim 2 (one lead) but n_leads {n_leads}"
+    if not 1 <= n_segments <= n_timesteps:
+        return (
+            f"n_segments {n_segments} and n_timesteps {n_timesteps}; every "
+            "segment needs at least one sample"
+        )
+    if not (math.isnan(fs) or 0 < fs < math.inf):
+        return f"fs {fs} Hz, which is not a sampling rate"
+    if ratio != n_segments / n_timesteps:
+        return f"ratio {ratio} instead of n_segments / n_timesteps"
+    return None
 
 
 def _corrupt(path, what: str) -> ValueError:
@@ -198,7 +247,9 @@ def load_compressed(path: str | os.PathLike) -> CompressedSignals:
     ------
     ValueError
         Wrong magic bytes, unsupported version or dtype code, a truncated or
-        over-long file, or a payload whose CRC-32 does not match.
+        over-long file, a header or payload whose CRC-32 does not match, or
+        header fields that contradict one another (such as ``n_timesteps``
+        smaller than the number of segments).
 
     Examples
     --------
@@ -216,11 +267,13 @@ def load_compressed(path: str | os.PathLike) -> CompressedSignals:
                 f"{len(raw_header)} bytes, shorter than the {HEADER_SIZE}-byte header",
             )
         (magic, version, code, ndim, n_signals, n_leads, n_segments, n_timesteps,
-         fs, _ratio, crc) = _HEADER.unpack(raw_header)  # fmt: skip
+         fs, ratio, crc) = _HEADER.unpack(raw_header)  # fmt: skip
         if magic != _MAGIC:
             raise _corrupt(path, f"magic bytes {magic!r} instead of {_MAGIC!r}")
         if version != _VERSION:
-            raise _corrupt(path, f"format version {version}, this sklecg reads 1")
+            raise _corrupt(
+                path, f"format version {version}, this sklecg reads {_VERSION}"
+            )
         if code not in _DTYPES or ndim not in (2, 3):
             raise _corrupt(path, f"dtype code {code} / ndim {ndim} unknown")
         dtype = _DTYPES[code]
@@ -234,8 +287,13 @@ def load_compressed(path: str | os.PathLike) -> CompressedSignals:
                 "follow (truncated or corrupt)",
             )
         payload = np.fromfile(f, dtype=dtype, count=n_values)
-    if zlib.crc32(payload) != crc:
-        raise _corrupt(path, "the payload CRC-32 does not match (corrupt data)")
+    if _crc(raw_header, payload) != crc:
+        raise _corrupt(
+            path, "the CRC-32 of the header and payload does not match (corrupt data)"
+        )
+    inconsistency = _inconsistency(ndim, n_leads, n_segments, n_timesteps, fs, ratio)
+    if inconsistency is not None:
+        raise _corrupt(path, f"its header fields disagree: {inconsistency}")
     shape = (n_signals, n_leads, n_segments) if ndim == 3 else (n_signals, n_segments)
     return CompressedSignals(
         data=payload.reshape(shape).astype(np.float32, copy=False),
