@@ -2,7 +2,8 @@
 
 from sklecg.features._beat_morphology import BeatMorphologyFeatures
 from sklecg.features._beat_rr import BeatRRFeatures
-from sklecg.features._rr import RRIntervalFeatures, detect_r_peaks
+from sklecg.features._r_peaks import detect_r_peaks
+from sklecg.features._rr import RRIntervalFeatures
 from sklecg.features._stft import STFTFeatures
 from sklecg.features._template_difference import TemplateDifferenceFeatures
 

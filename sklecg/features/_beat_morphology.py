@@ -6,7 +6,7 @@ import numpy as np
 from scipy.signal import butter, sosfiltfilt, welch
 from scipy.stats import kurtosis, skew
 
-from sklecg.features._rr import RRIntervalFeatures, _peaks_of, _qrs_energy
+from sklecg.features._rr import RRIntervalFeatures
 from sklecg.preprocessing._base import iter_length_groups
 
 __all__ = ["BeatMorphologyFeatures"]
@@ -83,12 +83,11 @@ def _quality(raw: np.ndarray, clean: np.ndarray, fs: float) -> list[float]:
     ]
 
 
-def _r_peaks(clean: np.ndarray, energy_peaks: np.ndarray, fs: float):
-    """Move energy maxima onto the R peaks; return them and the QRS polarity."""
+def _r_peaks(clean: np.ndarray, peaks: np.ndarray, fs: float):
+    """Move detected peaks onto the R peaks of the dominant QRS polarity;
+    return them and that polarity."""
     half = int(round(_SEARCH_S * fs))
-    windows = np.clip(
-        energy_peaks[:, None] + np.arange(-half, half + 1), 0, clean.size - 1
-    )
+    windows = np.clip(peaks[:, None] + np.arange(-half, half + 1), 0, clean.size - 1)
     values = clean[windows]
     extreme = values[np.arange(len(values)), np.abs(values).argmax(axis=1)]
     polarity = 1.0 if np.median(extreme) >= 0 else -1.0
@@ -174,7 +173,7 @@ def _morphology(clean: np.ndarray, r: np.ndarray, polarity: float, fs: float):
 class BeatMorphologyFeatures(RRIntervalFeatures):
     """Average-beat morphology, beat-to-beat variability and signal quality.
 
-    The record is band-passed to 0.5-40 Hz and its QRS complexes found as in
+    The record is band-passed to 0.5-40 Hz and its QRS complexes found with
     :func:`~sklecg.features.detect_r_peaks`, then moved onto the R peaks of
     the dominant polarity. The beats (250 ms before to 450 ms after R) are
     stacked and their median is the record's template beat. 40 features:
@@ -217,11 +216,11 @@ class BeatMorphologyFeatures(RRIntervalFeatures):
         Sampling rate of the signals in Hz.
     lead : int, default=0
         The lead analysed in multi-lead input.
-    refractory : float, default=0.25
+    refractory : float, default=0.2
         Shortest accepted RR interval in seconds.
-    threshold : float, default=0.3
-        QRS detection threshold relative to the 99th percentile of the
-        integrated energy.
+    threshold : float, default=0.35
+        Position of the QRS detection threshold between the running noise
+        (0) and signal (1) levels; see :func:`detect_r_peaks`.
 
     Attributes
     ----------
@@ -268,11 +267,10 @@ class BeatMorphologyFeatures(RRIntervalFeatures):
             if block.ndim == 3:
                 block = block[:, self.lead]
             block = block.astype(np.float64)
-            energy = _qrs_energy(block, self.fs)
             clean = _bandpass(block, self.fs)
-            for i, raw, c, e in zip(indices, block, clean, energy):
+            for i, raw, c in zip(indices, block, clean):
                 out[i, :_N_QUALITY] = _quality(raw, c, self.fs)
-                peaks = _peaks_of(e, self.fs, self.refractory, self.threshold)
+                peaks = self._r_peaks_of(raw)
                 if peaks.size < 3:
                     continue
                 r, polarity = _r_peaks(c, peaks, self.fs)

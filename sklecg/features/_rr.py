@@ -5,10 +5,9 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
-from scipy.signal import butter, find_peaks, sosfiltfilt
 from sklearn.utils._param_validation import Interval
 
+from sklecg.features._r_peaks import check_detection_fs, detect_r_peaks
 from sklecg.preprocessing._base import (
     SignalTransformer,
     iter_length_groups,
@@ -35,73 +34,9 @@ FEATURE_NAMES = (
     "peak_amplitude_cv",
     "beat_coverage",
 )
-_BAND_HZ = (5.0, 15.0)
-_INTEGRATION_S = 0.15
 
 
-def _qrs_energy(block: np.ndarray, fs: float) -> np.ndarray:
-    """Band-pass, square the slope and integrate (Pan-Tompkins style)."""
-    nyquist = fs / 2.0
-    high = min(_BAND_HZ[1], 0.9 * nyquist)
-    sos = butter(2, [_BAND_HZ[0] / nyquist, high / nyquist], btype="band", output="sos")
-    pad = min(block.shape[-1] - 1, 3 * 2 * sos.shape[0])
-    filtered = sosfiltfilt(sos, block, axis=-1, padlen=pad)
-    slope = np.diff(filtered, axis=-1, prepend=filtered[..., :1])
-    width = max(1, int(round(_INTEGRATION_S * fs)))
-    return uniform_filter1d(slope**2, size=width, axis=-1)
-
-
-def _peaks_of(energy: np.ndarray, fs: float, refractory: float, threshold: float):
-    height = threshold * np.percentile(energy, 99)
-    distance = max(1, int(round(refractory * fs)))
-    return find_peaks(energy, height=height, distance=distance)[0]
-
-
-def detect_r_peaks(
-    signal, fs: float, *, refractory: float = 0.25, threshold: float = 0.3
-) -> np.ndarray:
-    """Sample indices of the QRS complexes of one ECG signal.
-
-    The signal is band-passed to 5-15 Hz, its squared slope is integrated over
-    150 ms (Pan & Tompkins, 1985), and the peaks of that energy higher than
-    ``threshold`` times its 99th percentile and at least ``refractory``
-    seconds apart are kept. Polarity does not matter.
-
-    Parameters
-    ----------
-    signal : array-like of shape (n_timesteps,)
-        One lead.
-    fs : float
-        Sampling rate in Hz.
-    refractory : float, default=0.25
-        Shortest accepted RR interval in seconds (240 bpm).
-    threshold : float, default=0.3
-        Detection threshold relative to the 99th percentile of the energy.
-
-    Returns
-    -------
-    peaks : ndarray of int
-        Increasing sample indices (of the integrated energy's maxima, which
-        lag the R peaks by a constant of about 75 ms).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> fs = 250
-    >>> t = np.arange(10 * fs) / fs
-    >>> beats = np.arange(0.5, 10, 1.0)
-    >>> ecg = np.exp(-((t[:, None] - beats) ** 2) / (2 * 0.01**2)).sum(axis=1)
-    >>> peaks = detect_r_peaks(ecg, fs)
-    >>> len(peaks), round(float(np.diff(peaks).mean()) / fs, 2)
-    (10, 1.0)
-    """
-    x = np.asarray(signal, dtype=np.float64)
-    if x.ndim != 1:
-        raise ValueError(f"signal must be 1-D (one lead); got shape {x.shape}.")
-    return _peaks_of(_qrs_energy(x, fs), fs, refractory, threshold)
-
-
-def _rhythm_features(peaks: np.ndarray, energy: np.ndarray, fs: float, n: int):
+def _rhythm_features(peaks: np.ndarray, lead: np.ndarray, fs: float):
     features = np.zeros(len(FEATURE_NAMES), dtype=np.float64)
     if peaks.size < 3:
         return features
@@ -112,7 +47,7 @@ def _rhythm_features(peaks: np.ndarray, energy: np.ndarray, fs: float, n: int):
     rmssd = np.sqrt(np.mean(drr**2))
     sd1 = np.std(drr) / np.sqrt(2)
     sd2 = np.sqrt(max(2 * np.var(rr) - sd1**2, 1e-12))
-    amplitudes = energy[peaks]
+    amplitudes = np.abs(lead[peaks] - np.median(lead))
     signs = np.sign(drr[drr != 0])
     features[:] = (
         60.0 / mean,
@@ -130,7 +65,7 @@ def _rhythm_features(peaks: np.ndarray, energy: np.ndarray, fs: float, n: int):
         sd1 / sd2,
         np.mean(signs[1:] != signs[:-1]) if signs.size > 1 else 0.0,
         amplitudes.std() / max(amplitudes.mean(), 1e-12),
-        (peaks[-1] - peaks[0]) / n,
+        (peaks[-1] - peaks[0]) / lead.size,
     )
     return features
 
@@ -138,14 +73,15 @@ def _rhythm_features(peaks: np.ndarray, energy: np.ndarray, fs: float, n: int):
 class RRIntervalFeatures(SignalTransformer):
     """Heart-rhythm statistics of each record from its detected R peaks.
 
-    QRS complexes are found with :func:`detect_r_peaks` (band-pass, squared
-    slope, moving integration, peak picking) and the RR intervals summarised
+    R peaks are found with :func:`detect_r_peaks` (band-pass, integrated
+    slope energy, adaptive thresholds with search-back) and the RR intervals
+    summarised
     by 16 features: heart rate, mean / median / std / min / max / IQR of RR,
     coefficient of variation, RMSSD (absolute and relative to the mean RR),
     pNN50, the share of successive differences above 10 % of the RR interval,
     the Poincaré ratio SD1/SD2, how often successive RR changes switch sign
     (high for the chaotic rhythm of atrial fibrillation), the variation of
-    the detected QRS energies, and the share of the record spanned by the
+    the R-peak amplitudes, and the share of the record spanned by the
     detected beats (low for noisy records). Records with fewer than three
     detected beats get zeros.
 
@@ -157,14 +93,14 @@ class RRIntervalFeatures(SignalTransformer):
     ----------
     fs : float, default=300.0
         Sampling rate of the signals in Hz (300 for CinC 2017, 360 for raw
-        MIT-BIH records).
+        MIT-BIH records); at least 25.
     lead : int, default=0
         The lead analysed in multi-lead input.
-    refractory : float, default=0.25
+    refractory : float, default=0.2
         Shortest accepted RR interval in seconds.
-    threshold : float, default=0.3
-        QRS detection threshold relative to the 99th percentile of the
-        integrated energy.
+    threshold : float, default=0.35
+        Position of the QRS detection threshold between the running noise
+        (0) and signal (1) levels; see :func:`detect_r_peaks`.
 
     Attributes
     ----------
@@ -177,8 +113,7 @@ class RRIntervalFeatures(SignalTransformer):
     Notes
     -----
     Output: a float32 array ``(n_signals, 16)`` whose columns are named by
-    ``get_feature_names_out``. The band-pass filter runs on equal-length
-    blocks of signals at once; peak picking runs per signal.
+    ``get_feature_names_out``.
 
     scikit-learn check expected to fail (``_expected_failed_checks``):
     ``check_n_features_in_after_fitting`` (any record length is accepted at
@@ -208,8 +143,8 @@ class RRIntervalFeatures(SignalTransformer):
         self,
         fs: float = 300.0,
         lead: int = 0,
-        refractory: float = 0.25,
-        threshold: float = 0.3,
+        refractory: float = 0.2,
+        threshold: float = 0.35,
     ):
         self.fs = fs
         self.lead = lead
@@ -220,6 +155,7 @@ class RRIntervalFeatures(SignalTransformer):
         return {"min_length": 2, "min_length_reason": "RR intervals"}
 
     def _check_lead(self, signals) -> None:
+        check_detection_fs(self.fs)
         n_leads = n_leads_of(signals)
         if self.lead >= n_leads:
             raise ValueError(
@@ -237,11 +173,14 @@ class RRIntervalFeatures(SignalTransformer):
         for indices, block in iter_length_groups(signals):
             if block.ndim == 3:
                 block = block[:, self.lead]
-            energy = _qrs_energy(block.astype(np.float64), self.fs)
-            for i, e in zip(indices, energy):
-                peaks = _peaks_of(e, self.fs, self.refractory, self.threshold)
-                out[i] = _rhythm_features(peaks, e, self.fs, e.shape[-1])
+            for i, lead in zip(indices, block.astype(np.float64)):
+                out[i] = _rhythm_features(self._r_peaks_of(lead), lead, self.fs)
         return out
+
+    def _r_peaks_of(self, lead: np.ndarray) -> np.ndarray:
+        return detect_r_peaks(
+            lead, self.fs, refractory=self.refractory, threshold=self.threshold
+        )
 
     def _output_names(self) -> list[str]:
         return list(FEATURE_NAMES)

@@ -1,7 +1,8 @@
 """ECG classification metrics and scorers.
 
 Specificity, a per-class report with specificity, the PhysioNet/CinC 2017
-challenge F1, and scorers for ``scoring=`` in cross-validation.
+challenge F1, scorers for ``scoring=`` in cross-validation, and the scores
+of an R-peak detector against reference beat annotations.
 """
 
 from ._classification import (
@@ -9,6 +10,7 @@ from ._classification import (
     classification_report,
     specificity_score,
 )
+from ._detection import r_peak_detection_scores
 from ._scorers import (
     challenge_f1_scorer,
     get_scorer,
@@ -23,6 +25,7 @@ __all__ = [
     "classification_report",
     "get_scorer",
     "get_scorer_names",
+    "r_peak_detection_scores",
     "specificity_macro_scorer",
     "specificity_score",
     "specificity_weighted_scorer",
