@@ -8,17 +8,27 @@ Signals come in two layouts (see ``DESIGN.md``):
   ``(n_leads, n_timesteps)`` arrays with the same number of leads.
 
 :func:`check_signals` turns either into float32 and raises a message that names
-the argument, what was received and what is accepted.
+the argument, what was received and what is accepted;
+:func:`check_no_missing_labels` refuses ``None`` and NaN among labels before
+they are sorted.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
 
-__all__ = ["check_signals", "is_variable_length", "signal_lengths"]
+__all__ = [
+    "check_no_missing_labels",
+    "check_signals",
+    "is_variable_length",
+    "signal_lengths",
+]
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 _ACCEPTED = (
     "Pass a numeric array of shape (n_signals, n_timesteps) or "
@@ -77,14 +87,26 @@ def _as_float32(x, name: str, index: int | None = None) -> np.ndarray:
         raise ValueError(
             f"Complex data not supported: {where} is complex; pass real-valued signals."
         )
-    arr = arr.astype(np.float32, copy=False)
-    if not np.all(np.isfinite(arr)):
-        n_bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+    with np.errstate(over="ignore"):
+        converted = arr.astype(np.float32, copy=False)
+    finite = np.isfinite(converted)
+    if not np.all(finite):
+        overflow = ~finite & np.isfinite(arr)
+        if overflow.any():
+            largest = float(np.max(np.abs(arr[overflow])))
+            raise ValueError(
+                f"{where} holds {np.count_nonzero(overflow)} finite value(s) "
+                f"too large for float32, the precision sklecg computes in "
+                f"(largest magnitude {largest:.3g}; float32 holds at most about "
+                f"{_FLOAT32_MAX:.3g}); rescale the signals (e.g. to millivolts) "
+                "before passing them."
+            )
         raise ValueError(
-            f"{where} contains {n_bad} NaN or infinite value(s); clean or "
-            "interpolate them before passing the signals."
+            f"{where} contains {finite.size - np.count_nonzero(finite)} NaN or "
+            "infinite value(s); clean or interpolate them before passing the "
+            "signals."
         )
-    return arr
+    return converted
 
 
 def check_signals(
@@ -180,6 +202,10 @@ def check_signals(
             )
     else:
         signals = _as_float32(X, name)
+        if signals.size == 0 and signals.ndim < 2:
+            raise ValueError(
+                f"{name} is empty: got an array of shape {signals.shape}. {_ACCEPTED}"
+            )
         if signals.ndim not in (2, 3):
             raise ValueError(
                 f"{name} must be 2-D (n_signals, n_timesteps) or 3-D "
@@ -215,6 +241,55 @@ def check_signals(
                 "expected (the number seen during fit)."
             )
     return signals
+
+
+def check_no_missing_labels(y, *, name: str = "y") -> None:
+    """Refuse labels that are missing: ``None`` or NaN.
+
+    Sorting labels (:class:`~sklearn.preprocessing.LabelEncoder`,
+    :func:`~sklearn.utils.multiclass.unique_labels`) fails on ``None`` with
+    ``TypeError: '<' not supported``; this names the problem instead.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Class labels.
+    name : str, default="y"
+        Name of the argument, used in the error message.
+
+    Raises
+    ------
+    ValueError
+        If a label is None or NaN; the message gives their number and the
+        index of the first.
+
+    Examples
+    --------
+    >>> check_no_missing_labels(["N", "V"])
+    >>> check_no_missing_labels(["N", None, "V"])
+    Traceback (most recent call last):
+        ...
+    ValueError: y has 1 missing label(s) (None or NaN), the first at index 1; ...
+    """
+    labels = np.asarray(y)
+    if labels.dtype == object:
+        missing = np.array(
+            [
+                label is None or isinstance(label, float) and math.isnan(label)
+                for label in labels.ravel().tolist()
+            ],
+            dtype=bool,
+        )
+    elif labels.dtype.kind == "f":
+        missing = np.isnan(labels.ravel())
+    else:
+        return
+    if missing.any():
+        raise ValueError(
+            f"{name} has {np.count_nonzero(missing)} missing label(s) (None or "
+            f"NaN), the first at index {int(np.argmax(missing))}; drop those "
+            "samples or give each of them a class."
+        )
 
 
 def _n_leads(signals) -> int:
