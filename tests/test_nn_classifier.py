@@ -203,7 +203,11 @@ def test_bad_predict_input_and_unseen_labels():
     net = small_net(max_epochs=1).fit(X, y)
     with pytest.raises(ValueError, match="X has 50 features, but ECGClassifier is"):
         net.predict(X[:, :50])
-    with pytest.raises(ValueError, match=r"inputs of shape \(2, 64\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"fitted on 1-lead signals of length 64 and received a 3-D array "
+        r"of shape \(90, 2, 64\); pass an array of shape \(n_samples, 64\)\.",
+    ):
         net.predict(np.stack([X, X], axis=1))
     with pytest.raises(ValueError, match=r"labels \['Q'\] that the model never saw"):
         net.partial_fit(X[:3], ["N", "S", "Q"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
 from contextlib import contextmanager
 
 import numpy as np
@@ -25,7 +26,11 @@ from torch.utils.data import BatchSampler, Dataset, RandomSampler, SequentialSam
 
 from sklecg.nn._sampling import BalancedSampler, compute_class_weight
 from sklecg.nn._transfer import transfer_module
-from sklecg.utils.validation import check_signals, is_variable_length
+from sklecg.utils.validation import (
+    check_no_missing_labels,
+    check_signals,
+    is_variable_length,
+)
 
 __all__ = ["ECGClassifier"]
 
@@ -59,6 +64,18 @@ def _auto_device() -> str:
 
 def _is_auto(device) -> bool:
     return isinstance(device, str) and device == "auto"
+
+
+def _check_non_negative_weights(name: str, weights) -> None:
+    """Refuse negative class weights, given as a dict or as an array."""
+    if weights is None or isinstance(weights, str):
+        return
+    values = list(weights.values()) if isinstance(weights, Mapping) else weights
+    if not np.all(np.asarray(values, dtype=np.float64) >= 0):
+        raise ValueError(
+            f"{name} must hold non-negative class weights (0 ignores a class); "
+            f"got {weights!r}. Pass weights >= 0, or class_weight='balanced'."
+        )
 
 
 class ECGClassifier(NeuralNetClassifier):
@@ -117,8 +134,8 @@ class ECGClassifier(NeuralNetClassifier):
         Step period (``"step"``) or patience (``"plateau"``) in epochs.
     class_weight : None, "balanced" or dict, default=None
         Loss weights per class, ``w_c = (n / (k n_c)) ** class_weight_alpha``
-        for ``"balanced"``; a dict maps labels to weights. Passed to the
-        criterion as ``weight``.
+        for ``"balanced"``; a dict maps labels to non-negative weights
+        (negative ones are refused). Passed to the criterion as ``weight``.
     class_weight_alpha : float, default=1.0
         Exponent of the class weights (0: none, 1: fully balanced).
     sampler_ratio : float or None, default=None
@@ -327,6 +344,10 @@ class ECGClassifier(NeuralNetClassifier):
                 "and init_from (a trained network to transfer); got "
                 f"module={self.module!r}, init_from={type(self.init_from).__name__}."
             )
+        _check_non_negative_weights("class_weight", self.class_weight)
+        _check_non_negative_weights(
+            "criterion__weight", self.get_params_for("criterion").get("weight")
+        )
 
     # --------------------------------------------------------------- device
     @contextmanager
@@ -369,9 +390,15 @@ class ECGClassifier(NeuralNetClassifier):
 
     def _check_X(self, X, *, reset: bool) -> np.ndarray:
         """Validate signals and add the channel axis (numpy float32)."""
-        if isinstance(X, np.ndarray) and X.ndim > 1 or not is_variable_length(X):
-            # sparse, complex, 1-D, empty and object-dtype arrays get
-            # scikit-learn's messages; NaN and ragged lists check_signals'
+        if isinstance(X, np.ndarray):
+            empty = X.size == 0
+        else:
+            empty = isinstance(X, list | tuple) and len(X) == 0
+        if not empty and (
+            isinstance(X, np.ndarray) and X.ndim > 1 or not is_variable_length(X)
+        ):
+            # sparse, complex, 1-D and object-dtype arrays get scikit-learn's
+            # messages; empty input, NaN and ragged lists check_signals'
             X = check_array(X, allow_nd=True, ensure_all_finite=False)
         signals = check_signals(X, allow_variable_length=False)
         if self._module_kind() == "spectrogram":
@@ -388,22 +415,38 @@ class ECGClassifier(NeuralNetClassifier):
             self.n_features_in_ = signals.shape[1]
             self.input_shape_ = inputs.shape[1:]
         elif inputs.shape[1:] != tuple(self.input_shape_):
-            name = type(self).__name__
-            if signals.ndim == 2 and len(self.input_shape_) == 2:
-                raise ValueError(
-                    f"X has {signals.shape[1]} features, but {name} is expecting "
-                    f"{self.n_features_in_} features as input (signal length "
-                    "seen in fit); resample with sklecg.preprocessing.Resampler."
-                )
-            raise ValueError(
-                f"X holds inputs of shape {signals.shape[1:]}, but {name} was "
-                f"fitted on inputs of shape {tuple(self.input_shape_)} "
-                "(channel axis included); pass the same leads and length."
-            )
+            raise ValueError(self._input_mismatch(signals.shape))
         return inputs
+
+    def _input_mismatch(self, shape: tuple) -> str:
+        """Say what ``fit`` saw, what ``X`` of ``shape`` is, and what to pass."""
+        name, fitted = type(self).__name__, tuple(self.input_shape_)
+        if len(fitted) == 3:
+            return (
+                f"{name} was fitted on spectrograms of shape {fitted[1:]} and "
+                f"received a {len(shape)}-D array of shape {shape}; pass an "
+                f"array of shape (n_samples, {fitted[1]}, {fitted[2]})."
+            )
+        n_leads, length = fitted
+        two_d = fitted == (1, self.n_features_in_)  # fitted on (n, n_timesteps)
+        if two_d and len(shape) == 2:
+            return (
+                f"X has {shape[1]} features, but {name} is expecting {length} "
+                f"features as input (signals of length {length} seen in fit); "
+                f"resample them with sklecg.preprocessing.Resampler(length={length})."
+            )
+        expected = (
+            f"(n_samples, {length})" if two_d else f"(n_samples, {n_leads}, {length})"
+        )
+        return (
+            f"{name} was fitted on {n_leads}-lead signals of length {length} and "
+            f"received a {len(shape)}-D array of shape {shape}; pass an array "
+            f"of shape {expected}."
+        )
 
     def _check_y(self, y, n_samples: int, *, reset: bool) -> np.ndarray:
         y = column_or_1d(y, warn=True)
+        check_no_missing_labels(y)
         check_classification_targets(y)
         if len(y) != n_samples:
             raise ValueError(
