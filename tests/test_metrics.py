@@ -132,6 +132,15 @@ def test_challenge_f1_hand_computed():
     assert got == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("missing", [None, float("nan")])
+def test_missing_labels_are_named_instead_of_a_sorting_type_error(missing):
+    y = np.array(["N", missing, "V", "N"], dtype=object)
+    with pytest.raises(ValueError, match=r"^y_true has 1 missing label\(s\) \(None"):
+        specificity_score(y, ["N", "N", "V", "V"], average="macro")
+    with pytest.raises(ValueError, match=r"^y_pred has 1 missing label\(s\)"):
+        classification_report(["N", "N", "V", "V"], y)
+
+
 def test_mismatched_lengths_raise():
     with pytest.raises(ValueError, match="same length; got 3 and 2"):
         specificity_score([0, 1, 1], [0, 1], average="macro")
@@ -247,3 +256,72 @@ def test_scoring_dict_on_real_cinc2017(cinc2017_small):
         assert scores[f"test_{key}"].mean() > dummy[f"test_{key}"].mean() + 0.1
     # the noisy class is rare and badly predicted: it lowers the macro F1
     assert scores["test_macro_f1"].mean() < scores["test_challenge_f1"].mean()
+
+
+# ------------------------------------------------- against imbalanced-learn
+def _random_labels(seed, n=200, classes=("N", "S", "V", "F")):
+    rng = np.random.default_rng(seed)
+    y_true = rng.choice(classes, n, p=[0.7, 0.15, 0.1, 0.05])
+    y_pred = np.where(rng.random(n) < 0.7, y_true, rng.choice(classes, n))
+    return y_true, y_pred
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("average", [None, "macro", "weighted", "micro"])
+def test_specificity_equals_imblearn_on_unweighted_data(seed, average):
+    from imblearn.metrics import specificity_score as imblearn_specificity
+
+    y_true, y_pred = _random_labels(seed)
+    np.testing.assert_allclose(
+        specificity_score(y_true, y_pred, average=average),
+        imblearn_specificity(y_true, y_pred, average=average),
+        rtol=1e-12,
+    )
+    labels = ["V", "N"]
+    np.testing.assert_allclose(
+        specificity_score(y_true, y_pred, labels=labels, average=average),
+        imblearn_specificity(y_true, y_pred, labels=labels, average=average),
+        rtol=1e-12,
+    )
+
+
+def test_binary_specificity_equals_imblearn():
+    from imblearn.metrics import specificity_score as imblearn_specificity
+
+    y_true, y_pred = _random_labels(3, classes=("N", "A", "A", "A"))
+    for pos_label in ("N", "A"):
+        assert specificity_score(y_true, y_pred, pos_label=pos_label) == pytest.approx(
+            imblearn_specificity(y_true, y_pred, pos_label=pos_label)
+        )
+
+
+def test_weighted_specificity_equals_that_of_repeated_rows():
+    # imbalanced-learn 0.14 gets this case wrong (issue #1180), hence our own
+    # counts from sklearn's multilabel_confusion_matrix
+    y_true, y_pred = _random_labels(4)
+    weights = np.random.default_rng(4).integers(0, 4, len(y_true))
+    repeated = np.repeat(np.arange(len(y_true)), weights)
+    for average in (None, "macro", "weighted", "micro"):
+        np.testing.assert_allclose(
+            specificity_score(y_true, y_pred, average=average, sample_weight=weights),
+            specificity_score(y_true[repeated], y_pred[repeated], average=average),
+            rtol=1e-12,
+        )
+
+
+def test_report_columns_equal_imblearns_imbalanced_report():
+    from imblearn.metrics import classification_report_imbalanced
+
+    y_true, y_pred = _random_labels(5)
+    ours = classification_report(y_true, y_pred, output_dict=True)
+    theirs = classification_report_imbalanced(y_true, y_pred, output_dict=True)
+    columns = {"pre": "precision", "rec": "recall", "spe": "specificity"}
+    columns["f1"] = "f1-score"
+    for short, name in columns.items():
+        for label in ("F", "N", "S", "V"):
+            assert ours[label][name] == pytest.approx(theirs[label][short])
+        # imblearn's single "avg / total" row is our support-weighted average
+        assert ours["weighted avg"][name] == pytest.approx(theirs[f"avg_{short}"])
+    for label in ("F", "N", "S", "V"):
+        assert ours[label]["support"] == theirs[label]["sup"]
+    assert ours["weighted avg"]["support"] == theirs["total_support"]

@@ -10,6 +10,8 @@ from sklearn.metrics import f1_score, multilabel_confusion_matrix
 from sklearn.metrics import precision_recall_fscore_support as _prfs
 from sklearn.utils.multiclass import unique_labels
 
+from sklecg.utils.validation import check_no_missing_labels
+
 __all__ = ["challenge_f1_score", "classification_report", "specificity_score"]
 
 _AVERAGES = (None, "binary", "micro", "macro", "weighted")
@@ -37,6 +39,8 @@ def _check_targets(y_true, y_pred, labels=None) -> np.ndarray:
         )
     if len(y_true) == 0:
         raise ValueError("y_true and y_pred are empty; pass at least one label.")
+    check_no_missing_labels(y_true, name="y_true")
+    check_no_missing_labels(y_pred, name="y_pred")
     present = unique_labels(y_true, y_pred)
     if labels is None:
         return present
@@ -107,9 +111,25 @@ def specificity_score(
     Raises
     ------
     ValueError
-        ``y_true`` and ``y_pred`` of different lengths, an unknown ``average``,
-        labels absent from the data, or ``"binary"`` with more than two
-        classes.
+        ``y_true`` and ``y_pred`` of different lengths, missing labels (None
+        or NaN), an unknown ``average``, labels absent from the data, or
+        ``"binary"`` with more than two classes.
+
+    See Also
+    --------
+    imblearn.metrics.specificity_score : The same values without
+        ``sample_weight``.
+
+    Notes
+    -----
+    The counts come from :func:`sklearn.metrics.multilabel_confusion_matrix`
+    rather than :func:`imblearn.metrics.sensitivity_specificity_support`:
+    the two agree on unweighted data (``tests/test_metrics.py`` compares every
+    ``average``), but imbalanced-learn 0.14 counts the true negatives of
+    weighted data as ``n_samples - ...`` instead of the total weight, which
+    gives wrong values, some above 1 (imbalanced-learn issue #1180). Where a
+    class has no negatives, this returns 0 without imbalanced-learn's
+    ``UndefinedMetricWarning``.
 
     Examples
     --------
