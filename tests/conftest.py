@@ -281,3 +281,17 @@ def real_subset_mirror(physionet_mirror, tmp_path_factory) -> Path:
     subset_zip(physionet_mirror / CINC_ZIP, folder / CINC_ZIP, cinc, cinc)
     subset_zip(physionet_mirror / MITBIH_ZIP, folder / MITBIH_ZIP, mitbih, mitbih)
     return folder
+
+
+@pytest.fixture
+def url_mirror(fake_mirror) -> str:
+    """``fake_mirror`` as a ``file://`` base URL, with the ``SHA256SUMS`` list
+    (``sha256sum`` format) that a mirror serves beside its zips."""
+    import hashlib
+
+    lines = [
+        f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n"
+        for path in sorted(fake_mirror.glob("*.zip"))
+    ]
+    (fake_mirror / "SHA256SUMS").write_text("".join(lines))
+    return fake_mirror.as_uri() + "/"

@@ -56,11 +56,14 @@ def test_mirror_from_environment(fake_mirror, tmp_path, monkeypatch):
     assert (tmp_path / "env_home" / "cinc2017" / "training2017.npz").is_file()
 
 
-def test_download_from_base_url(fake_mirror, tmp_path, capsys):
-    """A mirror given as a URL is downloaded into data_home, then reused."""
-    bunch = fetch_cinc2017(data_home=tmp_path, mirror=fake_mirror.as_uri() + "/")
+def test_download_from_base_url(fake_mirror, url_mirror, tmp_path, capsys):
+    """A mirror given as a URL is downloaded into data_home, checked against the
+    mirror's SHA256SUMS, then reused."""
+    bunch = fetch_cinc2017(data_home=tmp_path, mirror=url_mirror)
     assert (tmp_path / CINC_ZIP).read_bytes() == (fake_mirror / CINC_ZIP).read_bytes()
-    assert "downloading file://" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "downloading file://" in err
+    assert f"SHA-256 of {CINC_ZIP} checked against {url_mirror}SHA256SUMS" in err
     assert len(bunch.data) == 8
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 

@@ -1,11 +1,27 @@
 """Fetchers under bad input and faults: missing or corrupt zips, bad labels,
-stale or damaged caches. All on tiny fake zips (no real data needed)."""
+stale or damaged caches, failed downloads, interrupted and concurrent fetches,
+unwritable folders. All on tiny fake zips (no real data needed)."""
 
+import functools
+import hashlib
+import http.server
+import io
+import multiprocessing
+import os
 import re
+import shutil
+import socket
+import stat
+import tempfile
+import threading
+import time
 import zipfile
+from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.io
 from conftest import fake_cinc2017_members, write_zip
 
 from sklecg.datasets import (
@@ -15,10 +31,11 @@ from sklecg.datasets import (
     fetch_mitbih_beats,
     get_data_home,
 )
-from sklecg.datasets._wfdb_header import parse_header
+from sklecg.datasets._base import fetch_lock
 
 CINC_ZIP = "training2017.zip"
 MITBIH_ZIP = "mit-bih-arrhythmia-database-1.0.0.zip"
+LOCK = ".sklecg-lock"
 FETCHERS = [
     (fetch_cinc2017, CINC_ZIP),
     (fetch_mitbih, MITBIH_ZIP),
@@ -32,8 +49,10 @@ def no_env_mirror(monkeypatch):
 
 
 def _leftovers(folder):
-    """Everything a fetcher left in ``folder`` (recursively)."""
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+    """Everything a fetcher left in ``folder`` (recursively), but its locks."""
+    return sorted(
+        str(p.relative_to(folder)) for p in folder.rglob("*") if p.name != LOCK
+    )
 
 
 def _corrupt_member(zip_path, suffix):
@@ -149,7 +168,8 @@ def test_changed_mitbih_zip_is_extracted_again(fake_mirror, tmp_path):
     assert set(beats.groups) == {100, 101}
     extracted = tmp_path / "mitbih" / "mit-bih-arrhythmia-database-1.0.0"
     assert (extracted / "RECORDS").read_text() == "100\n101\n"
-    assert not [p for p in (tmp_path / "mitbih").iterdir() if p.name.startswith(".")]
+    hidden = [p.name for p in (tmp_path / "mitbih").iterdir() if p.name[0] == "."]
+    assert hidden == [LOCK]
 
 
 def test_truncated_cache_is_rebuilt(fake_mirror, tmp_path, capsys):
@@ -175,25 +195,40 @@ def test_beat_parameters_are_validated(kwargs, tmp_path):
         fetch_mitbih_beats(data_home=tmp_path, **kwargs)
 
 
-def test_header_units_and_baseline():
-    header = parse_header("R1 1 300 10\nR1.mat 16 250(12)/uV 16 0 0 0 0 ECG\n", "R1")
-    assert header.gains == (250.0,) and header.baselines == (12,)
-    assert header.to_mv == (1e-3,) and header.fs == 300 and header.n_samples == 10
+def _with_header(zip_path, record, header):
+    """Rewrite ``zip_path`` with ``header`` as the ``.hea`` text of ``record``."""
+    with zipfile.ZipFile(zip_path) as archive:
+        members = {i.filename: archive.read(i) for i in archive.infolist()}
+    members[f"training2017/{record}.hea"] = header.encode()
+    write_zip(zip_path, members)
+    return members
+
+
+def test_header_units_and_baseline_are_applied(fake_mirror, tmp_path):
+    header = "A00001 1 300 2814\nA00001.mat 16+24 250(12)/uV 16 0 0 0 0 ECG\n"
+    members = _with_header(fake_mirror / CINC_ZIP, "A00001", header)
+    bunch = fetch_cinc2017(data_home=tmp_path, mirror=fake_mirror, verbose=False)
+    mat = io.BytesIO(members["training2017/A00001.mat"])
+    val = scipy.io.loadmat(mat)["val"].ravel()
+    np.testing.assert_allclose(bunch.data[0], (val - 12) / 250 * 1e-3, rtol=1e-6)
 
 
 @pytest.mark.parametrize(
-    ("text", "problem"),
+    ("header", "problem"),
     [
-        ("R7 1 300 10\n", "1 signals announced, 0 found"),
-        ("R7 1 300 10\nR7.mat 16 big/mV 16 0\n", "gain field 'big/mV'"),
-        ("R7 1 300 10\nR7.mat 16 200/mmHg 16 0\n", "units 'mmHg'"),
+        ("A00002 1 300 10\n", "1 signals announced, 0 found"),
+        ("A00002 1 300 10\nA00002.mat 16 big/mV 16 0\n", "units 'big/mV'"),
+        ("A00002 1 300 10\nA00002.mat 16 200/mmHg 16 0\n", "units 'mmHg'"),
+        ("A00002 one 300\n", "invalid syntax in record line"),
     ],
 )
-def test_malformed_header_names_the_record(text, problem):
+def test_malformed_header_names_the_record(header, problem, fake_mirror, tmp_path):
+    _with_header(fake_mirror / CINC_ZIP, "A00002", header)
     with pytest.raises(
-        ValueError, match=f"header of record R7 is malformed: {problem}"
+        ValueError, match=f"header of record A00002 is malformed: {problem}"
     ):
-        parse_header(text, "R7")
+        fetch_cinc2017(data_home=tmp_path / "home", mirror=fake_mirror, verbose=False)
+    assert _leftovers(tmp_path / "home") == ["cinc2017"]
 
 
 def test_data_home_from_environment(tmp_path, monkeypatch):
@@ -202,3 +237,248 @@ def test_data_home_from_environment(tmp_path, monkeypatch):
     assert get_data_home(tmp_path / "explicit") == tmp_path / "explicit"
     clear_data_home()
     assert not (tmp_path / "env_home").exists()
+
+
+# --- damaged caches, interrupted, failed and concurrent fetches (issue 15) ---
+
+
+def _overwrite_middle(npz_path, member):
+    """Overwrite 64 bytes in the middle of ``member`` of an ``.npz`` with 0xFF
+    (NaN as float32): the file keeps its size and its zip directory."""
+    with zipfile.ZipFile(npz_path) as archive:
+        info = archive.getinfo(member)
+    assert info.file_size >= 1 << 20, "too small to be memory-mapped"
+    size = npz_path.stat().st_size
+    with open(npz_path, "r+b") as fh:
+        fh.seek(info.header_offset + info.file_size // 2)
+        fh.write(b"\xff" * 64)
+    assert npz_path.stat().st_size == size
+
+
+@pytest.mark.parametrize(
+    ("fetch", "kwargs", "cache", "member", "key"),
+    [
+        (fetch_cinc2017, {}, "cinc2017/training2017.npz", "signals.npy", "data"),
+        (
+            fetch_mitbih_beats,
+            {"fs": 1000, "length": 100},
+            "mitbih/beats_fs1000_length100.npz",
+            "window.npy",
+            "window",
+        ),
+    ],
+)
+def test_same_size_overwrite_of_cache_is_rebuilt(
+    fetch, kwargs, cache, member, key, fake_mirror, tmp_path, capsys
+):
+    # 100 CinC records: their signals exceed the 1 MiB memory-mapping threshold
+    write_zip(fake_mirror / CINC_ZIP, fake_cinc2017_members(labels="NAO~" * 25))
+    home = tmp_path / "home"
+    first = fetch(data_home=home, mirror=fake_mirror, verbose=False, **kwargs)
+    _overwrite_middle(home / cache, member)
+    again = fetch(data_home=home, mirror=fake_mirror, **kwargs)
+    err = capsys.readouterr().err
+    assert f"member {member} fails its CRC-32 check" in err
+    assert "rebuilding it" in err and f"built {cache.split('/')[1]}" in err
+    for a, b in zip(first[key], again[key]):
+        np.testing.assert_array_equal(a, b)
+    # the rebuilt file on disk is whole again: the next call just loads it
+    third = fetch(data_home=home, mirror=fake_mirror, **kwargs)
+    assert capsys.readouterr().err == ""
+    for a, b in zip(first[key], third[key]):
+        np.testing.assert_array_equal(a, b)
+    folder = (home / cache).parent
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == [LOCK]
+
+
+def test_leftovers_of_an_interrupted_fetch_are_removed(
+    fake_mirror, url_mirror, tmp_path, capsys
+):
+    """A fetch killed (SIGKILL) while downloading, extracting or writing a
+    cache leaves ``.<name>.XXXXXXXX`` temporaries; the next fetch removes them."""
+    home = get_data_home(tmp_path / "home")
+    for folder in ("cinc2017", "mitbih"):
+        (home / folder).mkdir()
+    orphans = [
+        tempfile.mkstemp(dir=home, prefix=f".{CINC_ZIP}.")[1],
+        tempfile.mkstemp(dir=home / "cinc2017", prefix=".training2017.npz.")[1],
+        tempfile.mkstemp(dir=home / "mitbih", prefix=".records.npz.")[1],
+        tempfile.mkstemp(dir=home / "mitbih", prefix=".beats_fs125_length187.npz.")[1],
+    ]
+    extracting = tempfile.mkdtemp(
+        dir=home / "mitbih", prefix=".mit-bih-arrhythmia-database-1.0.0."
+    )
+    (Path(extracting) / "100.dat").write_bytes(b"half")
+    orphans.append(extracting)
+    fetch_cinc2017(data_home=home, mirror=url_mirror)
+    fetch_mitbih_beats(data_home=home, mirror=fake_mirror)
+    err = capsys.readouterr().err
+    for orphan in orphans:
+        assert f"removing {orphan}, left by an interrupted fetch" in err
+        assert not os.path.exists(orphan)
+    hidden = [
+        str(p.relative_to(home))
+        for folder in (home, home / "cinc2017", home / "mitbih")
+        for p in sorted(folder.iterdir())
+        if p.name.startswith(".")
+    ]
+    assert hidden == [f"cinc2017/{LOCK}", f"mitbih/{LOCK}"]
+
+
+@pytest.fixture
+def http_server(tmp_path):
+    """Base URL of a local HTTP server serving an empty folder (404 for all)."""
+    served = tmp_path / "served"
+    served.mkdir()
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(served)
+    )
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def _closed_port_url():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"
+
+
+@pytest.mark.parametrize(
+    ("where", "error"),
+    [("404", "HTTPError: HTTP Error 404"), ("refused", "URLError: <urlopen error")],
+)
+def test_network_failure_names_url_and_mirror(where, error, http_server, tmp_path):
+    base = http_server if where == "404" else _closed_port_url()
+    home = tmp_path / "home"
+    unchecked = f"without checking its SHA-256: {base}SHA256SUMS could not be read"
+    failed = re.escape(f"could not download {base}{CINC_ZIP}")
+    with (
+        pytest.warns(UserWarning, match=unchecked),
+        pytest.raises(OSError, match=failed) as info,
+    ):
+        fetch_cinc2017(data_home=home, mirror=base, verbose=False)
+    message = str(info.value)
+    assert f"({error}" in message
+    assert "SKLECG_PHYSIONET_MIRROR" in message and "folder holding" in message
+    assert "download_if_missing=False" in message
+    assert _leftovers(home) == ["cinc2017"]
+
+
+def test_download_with_a_wrong_sha256_is_refused(fake_mirror, url_mirror, tmp_path):
+    received = hashlib.sha256((fake_mirror / CINC_ZIP).read_bytes()).hexdigest()
+    published = "0" * 64
+    (fake_mirror / "SHA256SUMS").write_text(f"{published}  {CINC_ZIP}\n")
+    home = tmp_path / "home"
+    with pytest.raises(OSError) as info:
+        fetch_cinc2017(data_home=home, mirror=url_mirror, verbose=False)
+    assert str(info.value).startswith(
+        f"the SHA-256 of {CINC_ZIP} downloaded from {url_mirror}{CINC_ZIP} is "
+        f"{received}, but {url_mirror}SHA256SUMS publishes {published}"
+    )
+    assert "SKLECG_PHYSIONET_MIRROR" in str(info.value)
+    assert _leftovers(home) == ["cinc2017"]
+
+
+def test_mirror_url_without_sums_warns_and_downloads(fake_mirror, tmp_path):
+    with pytest.warns(UserWarning, match="SHA256SUMS could not be read") as record:
+        fetch_cinc2017(data_home=tmp_path, mirror=fake_mirror.as_uri(), verbose=False)
+    assert f"{CINC_ZIP} is downloaded without checking its SHA-256" in str(
+        record[0].message
+    )
+    assert (tmp_path / CINC_ZIP).read_bytes() == (fake_mirror / CINC_ZIP).read_bytes()
+
+
+@contextmanager
+def _unprivileged():
+    """Run the block as user ``nobody`` when root (root ignores file modes)."""
+    if os.geteuid() != 0:
+        yield
+        return
+    os.setegid(65534)
+    os.seteuid(65534)
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
+
+
+@pytest.mark.parametrize("lock_exists", [False, True])
+def test_unwritable_cache_folder_is_reported_before_the_parse(
+    lock_exists, fake_mirror, capsys
+):
+    base = Path(tempfile.mkdtemp())
+    try:
+        base.chmod(0o755)
+        shutil.copytree(fake_mirror, base / "mirror")
+        folder = base / "home" / "cinc2017"
+        folder.mkdir(parents=True)
+        if lock_exists:
+            (folder / LOCK).touch()
+        folder.chmod(0o555)
+        with _unprivileged(), pytest.raises(PermissionError) as info:
+            fetch_cinc2017(data_home=base / "home", mirror=base / "mirror")
+        assert str(info.value).startswith(f"cannot write to {folder} (")
+        assert "pass data_home= (or set SKLECG_DATA) to a writable" in str(info.value)
+        assert "parsing" not in capsys.readouterr().err
+        assert sorted(p.name for p in folder.iterdir()) == ([LOCK] * lock_exists)
+    finally:
+        shutil.rmtree(base)
+
+
+def _mode(path):
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_files_follow_the_umask(umask, fake_mirror, url_mirror, tmp_path):
+    home = tmp_path / "home"
+    old = os.umask(umask)
+    try:
+        fetch_cinc2017(data_home=home, mirror=url_mirror, verbose=False)
+        fetch_mitbih(data_home=home, mirror=fake_mirror, verbose=False)
+    finally:
+        os.umask(old)
+    extracted = home / "mitbih" / "mit-bih-arrhythmia-database-1.0.0"
+    for path in (
+        home / CINC_ZIP,
+        home / "cinc2017" / "training2017.npz",
+        home / "cinc2017" / LOCK,
+        home / "mitbih" / "records.npz",
+        extracted / "100.dat",
+    ):
+        assert _mode(path) == 0o666 & ~umask, path
+    assert _mode(extracted) == 0o777 & ~umask
+
+
+def test_concurrent_first_fetches_build_once(fake_mirror, tmp_path, capfd):
+    """Two processes fetch into an empty cache: the second waits for the first
+    and loads its cache instead of building it again."""
+    home = get_data_home(tmp_path / "home")
+    (home / "cinc2017").mkdir()
+    spawn = multiprocessing.get_context("spawn")
+    kwargs = {"data_home": home, "mirror": fake_mirror, "verbose": True}
+    processes = [spawn.Process(target=fetch_cinc2017, kwargs=kwargs) for _ in "ab"]
+    err = ""
+    # held here until both are waiting, so that they really overlap
+    with fetch_lock(home / "cinc2017", verbose=False):
+        for process in processes:
+            process.start()
+        deadline = time.monotonic() + 120
+        while err.count("waiting for another process") < 2:
+            assert time.monotonic() < deadline, f"processes never waited:\n{err}"
+            time.sleep(0.2)
+            err += capfd.readouterr().err
+    for process in processes:
+        process.join(120)
+        assert process.exitcode == 0
+    err += capfd.readouterr().err
+    assert err.count(f"waiting for another process fetching into {home}") == 2
+    assert err.count("parsing training2017.zip: 8/8") == 1
+    assert err.count("built training2017.npz") == 1

@@ -3,31 +3,48 @@
 * where data lives (:func:`get_data_home`, ``SKLECG_DATA``);
 * where a source zip comes from: a ``mirror`` argument, else the
   ``SKLECG_PHYSIONET_MIRROR`` environment variable, else PhysioNet itself
-  (:func:`fetch_archive`);
+  (:func:`fetch_archive`); a download is checked against the SHA-256 sum
+  published beside it;
 * reading a zip safely (:func:`open_archive`, :func:`extract_archive`);
 * cache files that carry a format version and a fingerprint of the source
-  zip, written atomically so a concurrent reader never sees half a file
-  (:func:`save_cache`, :func:`load_cache`).
+  zip, written atomically so a concurrent reader never sees half a file, and
+  checked against the CRC-32 of every array on load, so a damaged cache is
+  rebuilt (:func:`load_cache`, :func:`cached_build`);
+* one lock per data_home subfolder (:func:`fetch_lock`), so that concurrent
+  first fetches build once and the temporary files of an interrupted fetch
+  can be removed by the next one.
+
+Files and folders are created with the modes the umask allows, like any
+other file a program writes, so that a data_home can be shared.
 """
 
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import shutil
 import struct
 import sys
 import tempfile
+import threading
 import time
+import urllib.error
 import urllib.request
+import warnings
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
+
+try:
+    import fcntl
+except ImportError:  # Windows: no lock between processes, see fetch_lock
+    fcntl = None
 
 __all__ = [
     "MIRROR_ENV",
@@ -38,8 +55,8 @@ __all__ = [
     "open_archive",
     "extract_archive",
     "archive_fingerprint",
-    "save_cache",
     "load_cache",
+    "fetch_lock",
     "progress",
     "cached_build",
     "load_descr",
@@ -47,9 +64,21 @@ __all__ = [
 
 MIRROR_ENV = "SKLECG_PHYSIONET_MIRROR"
 DATA_HOME_ENV = "SKLECG_DATA"
+#: Name of the SHA-256 list in a mirror (``sha256sum`` format).
+MIRROR_SUMS = "SHA256SUMS"
 _ARCHIVE_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError)
+_NETWORK_ERRORS = (
+    urllib.error.URLError,
+    http.client.HTTPException,
+    ConnectionError,
+    TimeoutError,
+)
 _MMAP_MIN_BYTES = 1 << 20
 _STAMP = ".sklecg-source"
+_LOCK_NAME = ".sklecg-lock"
+_THREAD_LOCKS: dict[str, threading.RLock] = {}
+_HELD_LOCKS: set[str] = set()
+_REGISTRY = threading.Lock()
 
 
 def get_data_home(data_home: str | os.PathLike | None = None) -> Path:
@@ -131,6 +160,95 @@ def progress(
             )
 
 
+def _not_writable(folder: Path, exc: OSError) -> PermissionError:
+    return PermissionError(
+        f"cannot write to {folder} ({exc.strerror or exc}), where sklecg keeps "
+        "its downloads and caches. Make it writable, or pass data_home= (or set "
+        f"{DATA_HOME_ENV}) to a writable folder."
+    )
+
+
+def _umask_mode(directory: bool) -> int:
+    """The mode a new file (``0o666``) or folder (``0o777``) gets under the umask."""
+    # Reading the umask means setting it: briefly stricter, never looser.
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return (0o777 if directory else 0o666) & ~mask
+
+
+def _fresh_temp(target: Path, verbose: bool, directory: bool = False) -> Path:
+    """Create an empty temporary file (or folder) beside ``target``.
+
+    It is named ``.<target name>.XXXXXXXX`` and gets the mode the umask
+    allows (``tempfile`` makes it private). Temporaries of ``target`` left by
+    an interrupted fetch are removed first: call this under
+    :func:`fetch_lock`, which keeps out the fetches still running.
+
+    Raises
+    ------
+    PermissionError
+        If the folder is not writable, naming it and what to pass instead.
+    """
+    folder, prefix = target.parent, f".{target.name}."
+    try:
+        for old in folder.glob(f"{prefix}*"):
+            _log(f"removing {old}, left by an interrupted fetch", verbose)
+            if old.is_dir():
+                shutil.rmtree(old)
+            else:
+                old.unlink()
+        if directory:
+            name = tempfile.mkdtemp(dir=folder, prefix=prefix)
+        else:
+            fd, name = tempfile.mkstemp(dir=folder, prefix=prefix)
+            os.close(fd)
+    except PermissionError as exc:
+        raise _not_writable(folder, exc) from exc
+    os.chmod(name, _umask_mode(directory))
+    return Path(name)
+
+
+@contextmanager
+def fetch_lock(folder: Path, verbose: bool) -> Iterator[None]:
+    """Hold the lock of the data_home subfolder ``folder`` while fetching into it.
+
+    A second process (or thread) waits, logging that it does, until the
+    first is done. The lock is re-entrant within a thread and lives in
+    ``folder/.sklecg-lock`` (an ``fcntl.flock``, released by the system even
+    if the holder is killed). Where ``fcntl`` is missing (Windows) only the
+    threads of one process are serialised.
+
+    Raises
+    ------
+    PermissionError
+        If the lock file cannot be created in ``folder``.
+    """
+    path = str(folder / _LOCK_NAME)
+    with _REGISTRY:
+        thread_lock = _THREAD_LOCKS.setdefault(path, threading.RLock())
+    with thread_lock:
+        if fcntl is None or path in _HELD_LOCKS:
+            yield
+            return
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o666)
+        except PermissionError as exc:
+            raise _not_writable(folder, exc) from exc
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                _log(f"waiting for another process fetching into {folder}", verbose)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            _HELD_LOCKS.add(path)
+            try:
+                yield
+            finally:
+                _HELD_LOCKS.discard(path)
+        finally:
+            os.close(fd)
+
+
 def _is_url(location: str) -> bool:
     return "://" in location
 
@@ -148,6 +266,7 @@ def _missing_message(filename: str, local: Path) -> str:
 def fetch_archive(
     filename: str,
     url: str,
+    sums_url: str,
     data_home: Path,
     mirror: str | os.PathLike | None,
     download_if_missing: bool,
@@ -157,12 +276,18 @@ def fetch_archive(
 
     A local ``mirror`` folder (argument, else ``SKLECG_PHYSIONET_MIRROR``) is
     read in place. Otherwise a copy in ``data_home`` is used, or downloaded
-    from the mirror base URL (else ``url``) when ``download_if_missing``.
+    when ``download_if_missing`` from the mirror base URL, whose SHA-256 sums
+    are read from ``<mirror>/SHA256SUMS``, else from ``url``, whose sums are
+    read from ``sums_url`` (PhysioNet's ``SHA256SUMS.txt``). Downloading must
+    happen under :func:`fetch_lock`.
 
     Raises
     ------
     FileNotFoundError
         If the file is in none of these places and may not be downloaded.
+    OSError
+        If the download fails (naming the URL) or its SHA-256 differs from
+        the published one; nothing is left behind.
     """
     mirror = mirror if mirror is not None else os.environ.get(MIRROR_ENV)
     mirror = str(mirror) if mirror else None
@@ -179,33 +304,85 @@ def fetch_archive(
     local = data_home / filename
     if local.is_file():
         return local
-    source = f"{mirror.rstrip('/')}/{filename}" if mirror else url
     if not download_if_missing:
         raise FileNotFoundError(_missing_message(filename, local))
-    _download(source, local, verbose)
+    if mirror:
+        url = f"{mirror.rstrip('/')}/{filename}"
+        sums_url = f"{mirror.rstrip('/')}/{MIRROR_SUMS}"
+    _download(url, sums_url, local, verbose)
     return local
 
 
-def _download(url: str, target: Path, verbose: bool) -> None:
-    """Download ``url`` to a temporary file beside ``target``, then rename."""
-    _log(f"downloading {url} -> {target}", verbose)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+def _network_error(url: str, filename: str, exc: BaseException) -> OSError:
+    return OSError(
+        f"could not download {url} ({type(exc).__name__}: {exc}). Check the "
+        f"network and try again, or use a local copy: set {MIRROR_ENV} (or pass "
+        f"mirror=) to a folder holding {filename}, which is read in place, and "
+        "pass download_if_missing=False to make sure nothing is downloaded."
+    )
+
+
+def _published_sha256(sums_url: str, filename: str) -> str | None:
+    """The SHA-256 of ``filename`` in the ``sha256sum`` list at ``sums_url``.
+
+    Warns and returns None when the list cannot be read or lacks the file.
+    """
     try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url) as response:
-            total = int(response.headers.get("Content-Length") or 0)
-            done, next_report, chunk = 0, 0.0, 1 << 20
-            while block := response.read(chunk):
-                out.write(block)
-                done += len(block)
-                if verbose and total and done >= next_report * total:
-                    _log(f"  {done / 2**20:.1f}/{total / 2**20:.1f} MiB", verbose)
-                    next_report += 0.1
-        if not zipfile.is_zipfile(tmp_name):
+        with urllib.request.urlopen(sums_url) as response:
+            text = response.read().decode("utf-8", errors="replace")
+    except _NETWORK_ERRORS as exc:
+        problem = f"could not be read ({type(exc).__name__}: {exc})"
+    else:
+        for line in text.splitlines():
+            digest, _, name = line.strip().partition(" ")
+            if name.strip().lstrip("*") == filename:
+                return digest.lower()
+        problem = f"does not list {filename}"
+    warnings.warn(
+        f"{filename} is downloaded without checking its SHA-256: {sums_url} "
+        f"{problem}. To check it, pass mirror= (or set {MIRROR_ENV}) to a base "
+        f"URL that also serves {MIRROR_SUMS}, or to a folder holding a copy you "
+        "trust.",
+        UserWarning,
+        stacklevel=2,
+    )
+    return None
+
+
+def _download(url: str, sums_url: str, target: Path, verbose: bool) -> None:
+    """Download ``url`` to a temporary file beside ``target``, check, rename."""
+    expected = _published_sha256(sums_url, target.name)
+    _log(f"downloading {url} -> {target}", verbose)
+    tmp = _fresh_temp(target, verbose)
+    try:
+        digest = hashlib.sha256()
+        try:
+            with open(tmp, "wb") as out, urllib.request.urlopen(url) as response:
+                total = int(response.headers.get("Content-Length") or 0)
+                done, next_report, chunk = 0, 0.0, 1 << 20
+                while block := response.read(chunk):
+                    out.write(block)
+                    digest.update(block)
+                    done += len(block)
+                    if verbose and total and done >= next_report * total:
+                        _log(f"  {done / 2**20:.1f}/{total / 2**20:.1f} MiB", verbose)
+                        next_report += 0.1
+        except _NETWORK_ERRORS as exc:
+            raise _network_error(url, target.name, exc) from exc
+        received = digest.hexdigest()
+        if expected is not None and received != expected:
+            raise OSError(
+                f"the SHA-256 of {target.name} downloaded from {url} is "
+                f"{received}, but {sums_url} publishes {expected}: the download "
+                f"is damaged or not the published file. Try again, or set "
+                f"{MIRROR_ENV} (or pass mirror=) to a folder holding a good copy."
+            )
+        if not zipfile.is_zipfile(tmp):
             raise OSError(f"the download from {url} is not a zip file")
-        os.replace(tmp_name, target)
+        os.replace(tmp, target)
+        _log(f"SHA-256 of {target.name} checked against {sums_url}", verbose)
     finally:
-        if os.path.exists(tmp_name):
-            os.remove(tmp_name)
+        tmp.unlink(missing_ok=True)
 
 
 def _corrupt(path: Path, exc: BaseException) -> OSError:
@@ -251,11 +428,11 @@ def extract_archive(path: Path, target: Path, fingerprint: str, verbose: bool) -
     The zip's single top-level folder is extracted into a temporary folder
     beside ``target`` and renamed into place only once complete; a previous
     ``target`` from another source zip is replaced. Member paths that would
-    leave the folder are refused.
+    leave the folder are refused. Call under :func:`fetch_lock`.
     """
     if _extracted_from(target) == fingerprint:
         return target
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+    tmp = _fresh_temp(target, verbose, directory=True)
     try:
         with open_archive(path) as archive:
             members = [m for m in archive.infolist() if not m.is_dir()]
@@ -273,45 +450,44 @@ def extract_archive(path: Path, target: Path, fingerprint: str, verbose: bool) -
                 with archive.open(member) as src, open(out, "wb") as dst:
                     shutil.copyfileobj(src, dst)
         (tmp / _STAMP).write_text(fingerprint)
-        if _extracted_from(target) == fingerprint:  # a concurrent call won
-            return target
         if target.exists():
-            old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
-            os.replace(target, old / "stale")
-            shutil.rmtree(old, ignore_errors=True)
-        os.replace(tmp, target)
+            stale = tmp.with_name(f"{tmp.name}-stale")
+            os.replace(target, stale)
+            os.replace(tmp, target)
+            shutil.rmtree(stale)
+        else:
+            os.replace(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
 
 
-def save_cache(path: Path, version: int, fingerprint: str, **arrays) -> None:
-    """Write ``arrays`` as an ``.npz`` with a format version and fingerprint.
+def _write_cache(path: Path, version: int, fingerprint: str, arrays: dict) -> None:
+    """Write ``arrays`` into ``path`` as an ``.npz`` with a version and fingerprint.
 
-    The file is written to a temporary name beside ``path`` and renamed, so
-    readers see either the old file or the complete new one.
+    Members are stored uncompressed, each with the CRC-32 of its bytes.
     """
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            np.savez(
-                out,
-                format_version=np.int64(version),
-                source_fingerprint=np.str_(fingerprint),
-                **arrays,
-            )
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
-    finally:
-        if os.path.exists(tmp_name):
-            os.remove(tmp_name)
+    with open(path, "wb") as out:
+        np.savez(
+            out,
+            format_version=np.int64(version),
+            source_fingerprint=np.str_(fingerprint),
+            **arrays,
+        )
 
 
 def _memmap_member(path: Path, info: zipfile.ZipInfo) -> np.ndarray:
     """Map an uncompressed ``.npy`` member of an ``.npz`` file copy-on-write.
 
     Loading is then nearly free: pages are read when first touched, and
-    writes go to private memory, never to the file.
+    writes go to private memory, never to the file. The member's bytes are
+    checked against the CRC-32 the zip records for them (about 0.1 s per
+    250 MB).
+
+    Raises
+    ------
+    ValueError
+        If the member is not a plain ``.npy`` or fails its CRC-32 check.
     """
     with open(path, "rb") as fh:
         fh.seek(info.header_offset)
@@ -319,7 +495,8 @@ def _memmap_member(path: Path, info: zipfile.ZipInfo) -> np.ndarray:
         if local[:4] != b"PK\x03\x04":
             raise ValueError(f"member {info.filename} has no local zip header")
         name_len, extra_len = struct.unpack("<HH", local[26:30])
-        fh.seek(info.header_offset + 30 + name_len + extra_len)
+        start = info.header_offset + 30 + name_len + extra_len
+        fh.seek(start)
         major, _ = np.lib.format.read_magic(fh)
         read_header = (
             np.lib.format.read_array_header_1_0
@@ -328,23 +505,31 @@ def _memmap_member(path: Path, info: zipfile.ZipInfo) -> np.ndarray:
         )
         shape, fortran_order, dtype = read_header(fh)
         offset = fh.tell()
+        fh.seek(start)
+        npy_header = fh.read(offset - start)
     if fortran_order or dtype.hasobject:
         raise ValueError(f"member {info.filename} cannot be memory-mapped")
-    return np.asarray(
-        np.memmap(path, dtype=dtype, mode="c", offset=offset, shape=shape)
-    )
+    array = np.memmap(path, dtype=dtype, mode="c", offset=offset, shape=shape)
+    size = len(npy_header) + array.nbytes
+    if size != info.file_size or zlib.crc32(array, zlib.crc32(npy_header)) != info.CRC:
+        raise ValueError(
+            f"member {info.filename} fails its CRC-32 check (the file was "
+            "changed after it was written)"
+        )
+    return np.asarray(array)
 
 
 def load_cache(
     path: Path, version: int, fingerprint: str | None, verbose: bool
 ) -> dict | None:
-    """Load a cache written by :func:`save_cache`, or None if unusable.
+    """Load a cache written by :func:`cached_build`, or None if unusable.
 
-    Large arrays are memory-mapped (copy-on-write), small ones read. A
-    missing, truncated or unreadable file, another format version, or
-    another source fingerprint all give None so the caller rebuilds it.
-    ``fingerprint=None`` (source zip not available locally) accepts any
-    source.
+    Large arrays are memory-mapped (copy-on-write), small ones read; both are
+    checked against the CRC-32 recorded for them when the file was written. A
+    missing, truncated, damaged or unreadable file, another format version,
+    or another source fingerprint all give None (logged) so the caller
+    rebuilds it. ``fingerprint=None`` (source zip not available locally)
+    accepts any source.
     """
     if not path.is_file():
         return None
@@ -383,9 +568,14 @@ def cached_build(
     mirror: str | os.PathLike | None,
     download_if_missing: bool,
     verbose: bool,
-    build,
+    build: Callable[[Path, str], dict],
 ) -> dict:
     """Return the arrays cached at ``cache_path``, building them if needed.
+
+    A valid cache is loaded without waiting. Otherwise the lock of the cache
+    folder is taken (:func:`fetch_lock`), so a second process waits for the
+    first and then loads what it built; the temporary cache file is created
+    before ``build`` runs, so an unwritable folder is reported at once.
 
     Parameters
     ----------
@@ -394,13 +584,23 @@ def cached_build(
     version : int
         Its format version; another version is rebuilt.
     source : dict
-        ``filename``, ``url`` and ``data_home`` of the source zip, as taken by
-        :func:`fetch_archive`.
+        ``filename``, ``url``, ``sums_url`` and ``data_home`` of the source
+        zip, as taken by :func:`fetch_archive`.
     mirror, download_if_missing, verbose
         As in the fetchers.
     build : callable
         ``build(zip_path, fingerprint) -> dict of arrays``, called when the
         cache is missing, stale or corrupt.
+
+    Returns
+    -------
+    dict
+        The arrays, by name.
+
+    Raises
+    ------
+    PermissionError
+        If the cache must be built but its folder is not writable.
     """
     try:
         zip_path = fetch_archive(
@@ -409,19 +609,31 @@ def cached_build(
     except FileNotFoundError:
         zip_path = None
     fingerprint = archive_fingerprint(zip_path) if zip_path is not None else None
-    arrays = load_cache(cache_path, version, fingerprint, verbose)
+    arrays = load_cache(cache_path, version, fingerprint, verbose=False)
     if arrays is not None:
         return arrays
-    if zip_path is None:
-        zip_path = fetch_archive(
-            **source,
-            mirror=mirror,
-            download_if_missing=download_if_missing,
-            verbose=verbose,
-        )
-        fingerprint = archive_fingerprint(zip_path)
-    start = time.perf_counter()
-    arrays = build(zip_path, fingerprint)
-    save_cache(cache_path, version, fingerprint, **arrays)
-    _log(f"built {cache_path.name} in {time.perf_counter() - start:.1f} s", verbose)
+    with fetch_lock(cache_path.parent, verbose):
+        # Checked again, and why it is rebuilt logged, now that no other
+        # process writes it: one that held the lock may just have built it.
+        arrays = load_cache(cache_path, version, fingerprint, verbose)
+        if arrays is not None:
+            return arrays
+        tmp = _fresh_temp(cache_path, verbose)
+        try:
+            if zip_path is None:
+                zip_path = fetch_archive(
+                    **source,
+                    mirror=mirror,
+                    download_if_missing=download_if_missing,
+                    verbose=verbose,
+                )
+                fingerprint = archive_fingerprint(zip_path)
+            start = time.perf_counter()
+            arrays = build(zip_path, fingerprint)
+            _write_cache(tmp, version, fingerprint, arrays)
+            os.replace(tmp, cache_path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        elapsed = time.perf_counter() - start
+        _log(f"built {cache_path.name} in {elapsed:.1f} s", verbose)
     return arrays

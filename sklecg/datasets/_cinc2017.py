@@ -10,6 +10,8 @@ import zipfile
 import numpy as np
 import scipy.io
 from sklearn.utils import Bunch
+from wfdb.io import _header as wfdb_header
+from wfdb.io.header import parse_header_content
 
 from sklecg.datasets._base import (
     cached_build,
@@ -18,15 +20,16 @@ from sklecg.datasets._base import (
     open_archive,
     progress,
 )
-from sklecg.datasets._wfdb_header import parse_header
 
 __all__ = ["fetch_cinc2017"]
 
 ARCHIVE = "training2017.zip"
 URL = "https://physionet.org/files/challenge-2017/1.0.0/training2017.zip"
+SUMS_URL = "https://physionet.org/files/challenge-2017/1.0.0/SHA256SUMS.txt"
 TARGET_NAMES = ("N", "A", "O", "~")
 FS = 300
 _CACHE_VERSION = 1
+_UNITS_TO_MV = {"mV": 1.0, "uV": 1e-3, "V": 1e3}
 
 
 def _members_by_name(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
@@ -59,24 +62,58 @@ def _read_reference(archive: zipfile.ZipFile, members: dict) -> tuple[list, list
     return names, labels
 
 
+def _signal_scaling(text: str, record: str) -> tuple[int | None, float, float]:
+    """Length, baseline and mV per digital unit of a record's first signal.
+
+    The WFDB header text is parsed by :mod:`wfdb`, which applies the format's
+    defaults (gain 200, baseline ADC zero, units mV).
+
+    Raises
+    ------
+    ValueError
+        Naming the record, if the header is malformed or its units are not a
+        voltage.
+    """
+    lines, _ = parse_header_content(text)
+    try:
+        if not lines:
+            raise ValueError("no record line")
+        record_fields = wfdb_header._parse_record_line(lines[0])
+        n_signals = record_fields["n_sig"] or 0
+        signals = wfdb_header._parse_signal_lines(lines[1 : 1 + n_signals])
+        if n_signals < 1 or len(signals["units"]) != n_signals:
+            raise ValueError(
+                f"{n_signals} signals announced, {len(signals['units'])} found"
+            )
+        units = signals["units"][0]
+        if units not in _UNITS_TO_MV:
+            raise ValueError(f"units {units!r} (expected one of mV, uV, V)")
+    except ValueError as exc:  # wfdb's HeaderSyntaxError is one
+        raise ValueError(
+            f"the WFDB header of record {record} is malformed: {exc}. "
+            f"Received: {text[:200]!r}"
+        ) from exc
+    gain = signals["adc_gain"][0]
+    return record_fields["sig_len"], signals["baseline"][0], _UNITS_TO_MV[units] / gain
+
+
 def _read_record(archive: zipfile.ZipFile, members: dict, record: str) -> np.ndarray:
     for ext in (".hea", ".mat"):
         if record + ext not in members:
             raise OSError(
                 f"{archive.filename} lacks {record}{ext}, listed in REFERENCE.csv."
             )
-    header = parse_header(
+    n_samples, baseline, scale = _signal_scaling(
         archive.read(members[record + ".hea"]).decode("ascii"), record
     )
     mat = scipy.io.loadmat(io.BytesIO(archive.read(members[record + ".mat"])))
     val = np.asarray(mat["val"]).ravel()
-    if header.n_samples and val.size != header.n_samples:
+    if n_samples and val.size != n_samples:
         raise ValueError(
             f"record {record}: {record}.mat holds {val.size} samples but its "
-            f"header announces {header.n_samples}."
+            f"header announces {n_samples}."
         )
-    scale = np.float32(header.to_mv[0] / header.gains[0])
-    return (val.astype(np.float32) - np.float32(header.baselines[0])) * scale
+    return (val.astype(np.float32) - np.float32(baseline)) * np.float32(scale)
 
 
 def _build(zip_path, verbose: bool) -> dict:
@@ -128,7 +165,8 @@ def fetch_cinc2017(
         Local folder or base URL holding ``training2017.zip``; default the
         ``SKLECG_PHYSIONET_MIRROR`` environment variable, else PhysioNet.
     verbose : bool, default=True
-        Log progress of download and first parse to stderr.
+        Log to stderr the progress of download and first parse, why a cache
+        is rebuilt, and waiting for another process's fetch.
 
     Returns
     -------
@@ -160,9 +198,24 @@ def fetch_cinc2017(
         If the zip is missing and ``download_if_missing=False``; the message
         names the file and ``SKLECG_PHYSIONET_MIRROR``.
     OSError
-        If the zip is corrupt or truncated.
+        If the zip is corrupt or truncated, or a download fails (the
+        message names the URL and ``SKLECG_PHYSIONET_MIRROR``) or differs
+        from its published SHA-256 (naming both sums); nothing half-written
+        is left.
+    PermissionError
+        If the cache has to be built but its folder in ``data_home`` is not
+        writable; raised before the parse starts.
     ValueError
         If ``REFERENCE.csv`` holds an unknown label (naming the record).
+
+    Notes
+    -----
+    Every load checks the cache against the CRC-32 recorded for each of its
+    arrays; a damaged cache is rebuilt (logged). Calls that find no valid
+    cache take a lock on the ``data_home`` subfolder (POSIX ``flock``; on
+    Windows only threads are serialised), so concurrent first calls build
+    once, and they remove the temporary files of interrupted calls. Files and
+    folders are created with the modes the umask allows.
 
     Examples
     --------
@@ -177,7 +230,7 @@ def fetch_cinc2017(
     arrays = cached_build(
         cache_dir / "training2017.npz",
         _CACHE_VERSION,
-        {"filename": ARCHIVE, "url": URL, "data_home": home},
+        {"filename": ARCHIVE, "url": URL, "sums_url": SUMS_URL, "data_home": home},
         mirror,
         download_if_missing,
         verbose,

@@ -23,6 +23,7 @@ URL = (
     "https://physionet.org/static/published-projects/mitdb/"
     "mit-bih-arrhythmia-database-1.0.0.zip"
 )
+SUMS_URL = "https://physionet.org/files/mitdb/1.0.0/SHA256SUMS.txt"
 FS = 360
 _CACHE_VERSION = 1
 
@@ -67,7 +68,7 @@ def load_mitbih_arrays(data_home, download_if_missing, mirror, verbose) -> dict:
     return cached_build(
         cache_dir / "records.npz",
         _CACHE_VERSION,
-        {"filename": ARCHIVE, "url": URL, "data_home": home},
+        {"filename": ARCHIVE, "url": URL, "sums_url": SUMS_URL, "data_home": home},
         mirror,
         download_if_missing,
         verbose,
@@ -106,7 +107,8 @@ def fetch_mitbih(
         Local folder or base URL holding the zip; default the
         ``SKLECG_PHYSIONET_MIRROR`` environment variable, else PhysioNet.
     verbose : bool, default=True
-        Log progress of download, extraction and first parse to stderr.
+        Log to stderr the progress of download, extraction and first parse, why a cache
+        is rebuilt, and waiting for another process's fetch.
 
     Returns
     -------
@@ -140,7 +142,22 @@ def fetch_mitbih(
         If the zip is missing and ``download_if_missing=False``; the message
         names the file and ``SKLECG_PHYSIONET_MIRROR``.
     OSError
-        If the zip is corrupt or truncated; no half-extracted folder is left.
+        If the zip is corrupt or truncated, or a download fails (the
+        message names the URL and ``SKLECG_PHYSIONET_MIRROR``) or differs
+        from its published SHA-256 (naming both sums); no half-extracted
+        folder or half-written file is left.
+    PermissionError
+        If the cache has to be built but its folder in ``data_home`` is not
+        writable; raised before the parse starts.
+
+    Notes
+    -----
+    Every load checks the cache against the CRC-32 recorded for each of its
+    arrays; a damaged cache is rebuilt (logged). Calls that find no valid
+    cache take a lock on the ``data_home`` subfolder (POSIX ``flock``; on
+    Windows only threads are serialised), so concurrent first calls build
+    once, and they remove the temporary files of interrupted calls. Files and
+    folders are created with the modes the umask allows.
 
     Examples
     --------

@@ -12,7 +12,7 @@ from scipy.signal import resample_poly
 from sklearn.utils import Bunch
 
 from sklecg.datasets._base import cached_build, get_data_home, load_descr, progress
-from sklecg.datasets._mitbih import ARCHIVE, FS, URL, load_mitbih_arrays
+from sklecg.datasets._mitbih import ARCHIVE, FS, SUMS_URL, URL, load_mitbih_arrays
 
 __all__ = ["fetch_mitbih_beats", "AAMI_CLASSES"]
 
@@ -271,7 +271,8 @@ def fetch_mitbih_beats(
         Local folder or base URL holding the MIT-BIH zip; default the
         ``SKLECG_PHYSIONET_MIRROR`` environment variable, else PhysioNet.
     verbose : bool, default=True
-        Log progress of download, extraction and first parse to stderr.
+        Log to stderr the progress of download, extraction and first parse, why a cache
+        is rebuilt, and waiting for another process's fetch.
 
     Returns
     -------
@@ -320,6 +321,23 @@ def fetch_mitbih_beats(
     FileNotFoundError
         If the zip is missing and ``download_if_missing=False``; the message
         names the file and ``SKLECG_PHYSIONET_MIRROR``.
+    OSError
+        If the zip is corrupt or truncated, or a download fails (the
+        message names the URL and ``SKLECG_PHYSIONET_MIRROR``) or differs
+        from its published SHA-256 (naming both sums); nothing half-written
+        is left.
+    PermissionError
+        If the cache has to be built but its folder in ``data_home`` is not
+        writable; raised before the parse starts.
+
+    Notes
+    -----
+    Every load checks the cache against the CRC-32 recorded for each of its
+    arrays; a damaged cache is rebuilt (logged). Calls that find no valid
+    cache take a lock on the ``data_home`` subfolder (POSIX ``flock``; on
+    Windows only threads are serialised), so concurrent first calls build
+    once, and they remove the temporary files of interrupted calls. Files and
+    folders are created with the modes the umask allows.
 
     Examples
     --------
@@ -341,7 +359,7 @@ def fetch_mitbih_beats(
     arrays = cached_build(
         cache_dir / f"beats_fs{fs}_length{length}.npz",
         _CACHE_VERSION,
-        {"filename": ARCHIVE, "url": URL, "data_home": home},
+        {"filename": ARCHIVE, "url": URL, "sums_url": SUMS_URL, "data_home": home},
         mirror,
         download_if_missing,
         verbose,
