@@ -7,7 +7,7 @@ STAMP := $(VENV)/.sklecg-installed
 # The local PhysioNet mirror, used when it sits beside the clone.
 MIRROR ?= $(wildcard ../shared/data/physionet)
 
-.PHONY: install run test test-slow lint format clean
+.PHONY: install run test test-min test-slow lint format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,17 @@ run: install
 test: install
 	$(PY) -m pytest -m "not slow"
 
+# The default suite on the declared minimum versions (pyproject.toml floors).
+test-min:
+	rm -rf .venv-min
+	$(PYTHON) -m venv .venv-min
+	.venv-min/bin/python -m pip install --quiet --upgrade pip
+	.venv-min/bin/python -m pip install --quiet torch==2.13.0
+	$(PYTHON) .ci/min_requirements.py > .venv-min/requirements-min.txt
+	.venv-min/bin/python -m pip install --quiet -r .venv-min/requirements-min.txt
+	.venv-min/bin/python -m pip install --quiet --no-deps -e .
+	.venv-min/bin/python -m pytest -m "not slow" -p no:cacheprovider
+
 test-slow: install
 	$(PY) -m pytest -m slow || [ $$? -eq 5 ]  # 5: no slow test selected
 
@@ -36,4 +47,4 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache output
+	rm -rf $(VENV) .venv-min .pytest_cache .ruff_cache output
