@@ -7,8 +7,9 @@ an older torch would be a multi-GB CUDA download.
 """
 
 import re
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 project = tomllib.loads(Path("pyproject.toml").read_text())["project"]
 extras = project["optional-dependencies"]["test"]
