@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import socket
 import stat
 import tempfile
@@ -323,6 +324,58 @@ def test_leftovers_of_an_interrupted_fetch_are_removed(
         if p.name.startswith(".")
     ]
     assert hidden == [f"cinc2017/{LOCK}", f"mitbih/{LOCK}"]
+
+
+def test_fetch_killed_while_downloading_leaves_nothing_after_rerun(
+    fake_mirror, url_mirror, tmp_path, capsys
+):
+    """SIGKILL a first fetch in the middle of its download (the server stalls
+    after 1,000 bytes), then fetch again: the rerun removes its temporaries."""
+    stalled, release = threading.Event(), threading.Event()
+
+    class Stalling(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self):
+            if not self.path.endswith(".zip") or stalled.is_set():
+                return super().do_GET()
+            data = (fake_mirror / CINC_ZIP).read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data[:1000])
+            self.wfile.flush()
+            stalled.set()
+            release.wait(60)
+
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Stalling, directory=str(fake_mirror))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    home = tmp_path / "home"
+    try:
+        child = multiprocessing.get_context("spawn").Process(
+            target=fetch_cinc2017,
+            kwargs={"data_home": home, "mirror": base, "verbose": False},
+        )
+        child.start()
+        assert stalled.wait(120), "the child never started downloading"
+        os.kill(child.pid, signal.SIGKILL)
+        child.join(60)
+        release.set()
+        orphans = [*home.glob(f".{CINC_ZIP}.*"), *home.glob("cinc2017/.*.npz.*")]
+        assert len(orphans) == 2, orphans
+        bunch = fetch_cinc2017(data_home=home, mirror=base)
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()
+    err = capsys.readouterr().err
+    for orphan in orphans:
+        assert f"removing {orphan}, left by an interrupted fetch" in err
+    assert len(bunch.data) == 8
+    assert _leftovers(home) == ["cinc2017", "cinc2017/training2017.npz", CINC_ZIP]
 
 
 @pytest.fixture
