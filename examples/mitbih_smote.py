@@ -62,7 +62,9 @@ QUICK_HELP = (
 )
 SCORING = {
     **{
-        f"F1 {c}": make_scorer(f1_score, labels=[c], average="macro", zero_division=0)
+        f"F1 {c}": make_scorer(
+            f1_score, labels=[c], average="macro", pos_label=None, zero_division=0
+        )
         for c in CLASSES
     },
     "macro F1": "f1_macro",

@@ -123,10 +123,8 @@ def test_patient_kfold_errors_and_warning():
         next(cv.split(np.zeros((12, 1)), y, groups))
     y_rare = np.zeros(12, dtype=int)
     y_rare[0] = 1
-    with (
-        pytest.warns(UserWarning, match="Class 1 occurs in 1 patient"),
-        pytest.warns(UserWarning, match="least populated class"),
-    ):
+    # scikit-learn >= 1.7 adds its own "least populated class" warning.
+    with pytest.warns(UserWarning, match="Class 1 occurs in 1 patient"):
         next(
             PatientStratifiedKFold(n_splits=3).split(np.zeros((12, 1)), y_rare, groups)
         )

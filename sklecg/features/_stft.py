@@ -200,7 +200,14 @@ class STFTFeatures(SignalTransformer):
 
     def _make_window(self) -> np.ndarray:
         if isinstance(self.window, str | tuple | Real):
-            return get_window(self.window, self.n_fft).astype(np.float32)
+            try:
+                return get_window(self.window, self.n_fft).astype(np.float32)
+            except ValueError as error:
+                raise ValueError(
+                    f"window={self.window!r} is not a window scipy.signal.get_window "
+                    f"knows ({error}). Pass a name such as 'hann' or 'hamming', a "
+                    "(name, parameter) tuple, or n_fft weights."
+                ) from error
         window = np.asarray(self.window, dtype=np.float32)
         if window.shape != (self.n_fft,):
             raise ValueError(
