@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import butter, sosfiltfilt, welch
+from scipy.signal import welch
 from scipy.stats import kurtosis, skew
 
+from sklecg.features._r_peaks import bandpass
 from sklecg.features._rr import RRIntervalFeatures
 from sklecg.preprocessing._base import iter_length_groups
 
@@ -55,17 +56,9 @@ _ST_S = (0.08, 0.12)
 _T_S = (0.15, 0.45)
 _BASELINE_S = (-0.1, -0.06)
 _SEARCH_S = 0.1
+#: Band of the cleaned signal: baseline wander and mains noise out.
+_CLEAN_BAND_HZ = (0.5, 40.0)
 _LOCAL_BEATS = 8
-
-
-def _bandpass(block: np.ndarray, fs: float) -> np.ndarray:
-    """0.5-40 Hz zero-phase band-pass (baseline wander and mains noise out)."""
-    nyquist = fs / 2.0
-    sos = butter(
-        2, [0.5 / nyquist, min(40.0, 0.9 * nyquist) / nyquist], "band", output="sos"
-    )
-    pad = min(block.shape[-1] - 1, 3 * 2 * sos.shape[0])
-    return sosfiltfilt(sos, block, axis=-1, padlen=pad)
 
 
 def _quality(raw: np.ndarray, clean: np.ndarray, fs: float) -> list[float]:
@@ -257,17 +250,17 @@ class BeatMorphologyFeatures(RRIntervalFeatures):
     """
 
     def _fit(self, signals) -> None:
-        self._check_lead(signals)
+        self._check_lead_and_fs(signals)
         self._n_features_out = len(FEATURE_NAMES)
 
     def _transform(self, signals) -> np.ndarray:
-        self._check_lead(signals)
+        self._check_lead_and_fs(signals)
         out = np.zeros((len(signals), len(FEATURE_NAMES)), dtype=np.float32)
         for indices, block in iter_length_groups(signals):
             if block.ndim == 3:
                 block = block[:, self.lead]
             block = block.astype(np.float64)
-            clean = _bandpass(block, self.fs)
+            clean = bandpass(block, self.fs, _CLEAN_BAND_HZ)
             for i, raw, c in zip(indices, block, clean):
                 out[i, :_N_QUALITY] = _quality(raw, c, self.fs)
                 peaks = self._r_peaks_of(raw)

@@ -8,7 +8,7 @@ import numpy as np
 from scipy.ndimage import maximum_filter1d, uniform_filter1d
 from scipy.signal import butter, find_peaks, sosfiltfilt
 
-__all__ = ["MIN_FS", "detect_r_peaks"]
+__all__ = ["MIN_FS", "bandpass", "check_detection_fs", "detect_r_peaks"]
 
 #: Lowest sampling rate (Hz) at which the QRS band fits below Nyquist.
 MIN_FS = 25.0
@@ -24,11 +24,16 @@ _MISSED_RR = 1.66
 _N_RR_AVERAGED = 8
 
 
-def _bandpass(x: np.ndarray, fs: float, band: tuple[float, float]) -> np.ndarray:
+def bandpass(x: np.ndarray, fs: float, band: tuple[float, float]) -> np.ndarray:
+    """Zero-phase 2nd-order Butterworth band-pass along the last axis.
+
+    The upper edge is capped at 90 % of Nyquist, so low sampling rates keep
+    a valid band.
+    """
     nyquist = fs / 2.0
     high = min(band[1], 0.9 * nyquist)
     sos = butter(2, [band[0] / nyquist, high / nyquist], btype="band", output="sos")
-    return sosfiltfilt(sos, x, padlen=min(x.size - 1, 6 * sos.shape[0]))
+    return sosfiltfilt(sos, x, axis=-1, padlen=min(x.shape[-1] - 1, 6 * sos.shape[0]))
 
 
 def _samples(seconds: float, fs: float) -> int:
@@ -197,7 +202,7 @@ def detect_r_peaks(
             raise ValueError(f"{name} must be a {kind}; got {value!r}.")
     if x.size < 3 or not np.any(x != x[0]):
         return np.empty(0, dtype=np.intp)
-    filtered = _bandpass(x, fs, _ENERGY_BAND_HZ)
+    filtered = bandpass(x, fs, _ENERGY_BAND_HZ)
     slope = np.diff(filtered, prepend=filtered[:1])
     energy = np.sqrt(
         np.maximum(uniform_filter1d(slope**2, _samples(_INTEGRATION_S, fs)), 0)
@@ -205,7 +210,7 @@ def detect_r_peaks(
     candidates = find_peaks(energy, distance=_samples(refractory, fs))[0]
     if candidates.size == 0:
         return candidates.astype(np.intp)
-    wide = _bandpass(x, fs, _SLOPE_BAND_HZ)
+    wide = bandpass(x, fs, _SLOPE_BAND_HZ)
     steepest = maximum_filter1d(
         np.abs(np.diff(wide, prepend=wide[:1])), _samples(_SLOPE_WINDOW_S, fs)
     )

@@ -154,7 +154,8 @@ class RRIntervalFeatures(SignalTransformer):
     def _check_kwargs(self, reset: bool) -> dict:
         return {"min_length": 2, "min_length_reason": "RR intervals"}
 
-    def _check_lead(self, signals) -> None:
+    def _check_lead_and_fs(self, signals) -> None:
+        """Refuse a sampling rate too low for detection and a missing lead."""
         check_detection_fs(self.fs)
         n_leads = n_leads_of(signals)
         if self.lead >= n_leads:
@@ -164,11 +165,11 @@ class RRIntervalFeatures(SignalTransformer):
             )
 
     def _fit(self, signals) -> None:
-        self._check_lead(signals)
+        self._check_lead_and_fs(signals)
         self._n_features_out = len(FEATURE_NAMES)
 
     def _transform(self, signals) -> np.ndarray:
-        self._check_lead(signals)
+        self._check_lead_and_fs(signals)
         out = np.empty((len(signals), len(FEATURE_NAMES)), dtype=np.float32)
         for indices, block in iter_length_groups(signals):
             if block.ndim == 3:

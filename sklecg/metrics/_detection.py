@@ -59,12 +59,12 @@ def r_peak_detection_scores(
     >>> scores["tp"], scores["fn"], scores["fp"], round(scores["sensitivity"], 3)
     (2, 1, 1, 0.667)
     """
+    if not fs > 0:
+        raise ValueError(f"fs must be a positive sampling rate in Hz; got {fs!r}.")
     reference = np.sort(
         _outside(np.asarray(reference, dtype=np.int64).ravel(), exclude)
     )
     detected = np.sort(_outside(np.asarray(detected, dtype=np.int64).ravel(), exclude))
-    if not fs > 0:
-        raise ValueError(f"fs must be a positive sampling rate in Hz; got {fs!r}.")
     if reference.size and detected.size:
         comparison = compare_annotations(reference, detected, int(round(window * fs)))
         matched = np.asarray(comparison.matching_sample_nums)
