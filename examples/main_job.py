@@ -33,7 +33,7 @@ normalised confusion matrix of the best model on the held-out records and the
 network's training curve (its training loss per epoch).
 
 Measured scores (cross-validated challenge F1 on the mirror: the network
-0.76 and 0.75, the RR forest 0.73, the STFT forest 0.41; on the synthetic
+0.76 and 0.75, the RR forest 0.74, the STFT forest 0.41; on the synthetic
 default the network 0.86, the RR forest 0.83) and run times are in
 ``examples/RESULTS.md``.
 
