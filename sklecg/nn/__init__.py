@@ -13,6 +13,7 @@ from sklecg.nn._classifier import ECGClassifier
 from sklecg.nn._cnn_lstm import CNNLSTM
 from sklecg.nn._convnet import ConvNet
 from sklecg.nn._coupled import CoupledCNN
+from sklecg.nn._export import export_onnx
 from sklecg.nn._losses import FocalLoss
 from sklecg.nn._reports import (
     REPORT_NETWORKS,
@@ -45,6 +46,7 @@ __all__ = [
     "SpectrogramCNNLSTM",
     "compute_class_weight",
     "count_parameters",
+    "export_onnx",
     "freeze_layers",
     "parameterized_layers",
     "transfer_module",
