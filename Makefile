@@ -4,10 +4,11 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.sklecg-installed
+DOCS_STAMP := $(VENV)/.sklecg-docs-installed
 # The local PhysioNet mirror, used when it sits beside the clone.
 MIRROR ?= $(wildcard ../shared/data/physionet)
 
-.PHONY: install run test test-min test-slow lint format clean
+.PHONY: install run test test-min test-slow lint format docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,9 +43,18 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# The HTML documentation (docs/_build/html/index.html); warnings are errors.
+$(DOCS_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[docs]"
+	touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	SKLECG_PHYSIONET_MIRROR=$${SKLECG_PHYSIONET_MIRROR:-$(MIRROR)} $(PY) -m sphinx -W --keep-going -b html docs docs/_build/html
+
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
 clean:
 	rm -rf $(VENV) .venv-min .pytest_cache .ruff_cache output
+	rm -rf docs/_build docs/api docs/auto_examples docs/sg_execution_times.rst

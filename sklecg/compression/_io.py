@@ -46,6 +46,7 @@ __all__ = ["HEADER_SIZE", "CompressedSignals", "load_compressed", "save_compress
 _MAGIC = b"SKLECGPC"
 _VERSION = 2
 _HEADER = struct.Struct("<8sHBB4xQQQQddI4x")
+#: Size in bytes of the header of a file written by :func:`save_compressed`.
 HEADER_SIZE = _HEADER.size
 _CHECKED = 64  # header bytes covered by the CRC: every field before it
 _DTYPES = {1: np.dtype("<f4"), 2: np.dtype("<f2")}

@@ -189,7 +189,7 @@ class PiecewiseConstantCompressor(SignalTransformer):
         requires the same length.
     n_segments_ : int
         Number of windows per signal.
-    segment_starts_ : ndarray of int64 of shape (n_segments_,)
+    segment_starts_ : ndarray of int64 of shape ``(n_segments_,)``
         First sample of every window.
     n_leads_ : int
         Number of leads (1 for 2-D input).

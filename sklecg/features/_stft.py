@@ -75,9 +75,9 @@ class STFTFeatures(SignalTransformer):
         Number of leads seen in ``fit``.
     n_freqs_, n_frames_ : int
         Size of the spectrogram axes.
-    frequencies_ : ndarray of shape (n_freqs_,)
+    frequencies_ : ndarray of shape ``(n_freqs_,)``
         Frequency of each bin, in Hz.
-    times_ : ndarray of shape (n_frames_,)
+    times_ : ndarray of shape ``(n_frames_,)``
         Centre of each frame, in seconds.
     window_ : ndarray of shape (n_fft,)
         The window weights used.

@@ -96,6 +96,7 @@ def _sc4001_model(number: int) -> ReportNetwork:
     )
 
 
+#: The reference reports' networks by name (see :func:`report_network`).
 REPORT_NETWORKS: dict[str, ReportNetwork] = {
     "pytorch_simple_cnn": ReportNetwork(
         _PYTORCH,
