@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn import config_context
 from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 
@@ -92,8 +93,18 @@ def test_pandas_output_of_signal_to_signal_transformers_raises(case):
     message = "3-D or variable-length output"
     with pytest.raises(ValueError, match=message):
         est.get_feature_names_out()
+    pandas_message = f"{message} .* cannot be a pandas DataFrame"
     est.set_output(transform="pandas")
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=pandas_message):
         est.fit_transform(X)
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=pandas_message):
+        est.transform(X)
+    with pytest.raises(ValueError, match=pandas_message):
+        clone(est).fit(X).transform(X)
+    with pytest.raises(ValueError, match=pandas_message):
         make_pipeline(clone(case[0])).set_output(transform="pandas").fit_transform(X)
+    with (
+        config_context(transform_output="pandas"),
+        pytest.raises(ValueError, match=pandas_message),
+    ):
+        clone(case[0]).fit_transform(X)

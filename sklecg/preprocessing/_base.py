@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import numpy as np
+from sklearn import get_config
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
@@ -107,7 +108,9 @@ class SignalTransformer(TransformerMixin, BaseEstimator):
         """
         if not self._stateless:
             check_is_fitted(self, "n_leads_")
-        return self._transform(self._check_input(X, reset=False))
+        signals = self._check_input(X, reset=False)
+        self._check_output_container()
+        return self._transform(signals)
 
     def fit_transform(self, X, y=None, **fit_params):
         """Fit to the signals and transform them, validating them once.
@@ -128,6 +131,7 @@ class SignalTransformer(TransformerMixin, BaseEstimator):
         """
         signals = self._check_input(X, reset=True)
         self._fit(signals)
+        self._check_output_container()
         return self._transform(signals)
 
     def _check_kwargs(self, reset: bool) -> dict:
@@ -175,6 +179,25 @@ class SignalTransformer(TransformerMixin, BaseEstimator):
                 "get_feature_names_out is available for 2-D outputs only."
             )
         return np.asarray(self._output_names(), dtype=object)
+
+    def _check_output_container(self) -> None:
+        """Refuse a DataFrame output (``set_output``) that cannot be built.
+
+        Raised before transforming, so that every scikit-learn release gives
+        the same error (1.6 would hand a 3-D array to pandas, or return a
+        list unwrapped). ``_sklearn_output_config`` is where ``set_output``
+        and ``clone`` keep the per-estimator choice.
+        """
+        config = getattr(self, "_sklearn_output_config", {})
+        container = config.get("transform", get_config()["transform_output"])
+        if container != "default" and self._n_features_out is None:
+            raise ValueError(
+                f"{type(self).__name__} produces a 3-D or variable-length output "
+                f"for the data it was fitted on, which cannot be a {container} "
+                f"DataFrame; call set_output(transform={container!r}) only on "
+                "transformers with 2-D output (the feature extractors), or "
+                "leave this one at set_output(transform='default')."
+            )
 
     def _output_names(self) -> list[str]:
         return [f"{self._feature_prefix}{i}" for i in range(self._n_features_out)]
