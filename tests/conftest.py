@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import zipfile
 from pathlib import Path
 
@@ -295,3 +296,24 @@ def url_mirror(fake_mirror) -> str:
     ]
     (fake_mirror / "SHA256SUMS").write_text("".join(lines))
     return fake_mirror.as_uri() + "/"
+
+
+class _TerminalStream(io.StringIO):
+    """A StringIO that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def fake_stderr(monkeypatch):
+    """Replace ``sys.stderr`` for one test: ``fake_stderr(tty=True)`` installs
+    and returns a StringIO that is a terminal (progress bars are drawn),
+    ``fake_stderr(tty=False)`` one that is not (a log file, CI)."""
+
+    def install(tty: bool) -> io.StringIO:
+        stream = _TerminalStream() if tty else io.StringIO()
+        monkeypatch.setattr(sys, "stderr", stream)
+        return stream
+
+    return install

@@ -12,7 +12,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import check_is_fitted
-from skorch.callbacks import Callback, EarlyStopping
+from skorch.callbacks import Callback, EarlyStopping, ProgressBar
 
 from sklecg.nn import (
     CNNLSTM,
@@ -336,6 +336,34 @@ def test_verbose_log_and_quiet_mode(capsys):
     out = capsys.readouterr().out
     assert "train_loss" in out and "valid_loss" in out
     assert len(out.strip().splitlines()) == 4  # header, rule, 2 epochs
+
+
+def test_verbose_2_adds_a_batch_progress_bar_on_a_terminal(fake_stderr, capsys):
+    X, y = toy_signals()
+    err = fake_stderr(tty=True)
+    net = small_net(max_epochs=2, verbose=2).fit(X, y)
+    assert isinstance(dict(net.callbacks_)["progress_bar"], ProgressBar)
+    assert "/7 [" in err.getvalue()  # 6 training + 1 validation batches of 16
+    assert len(capsys.readouterr().out.strip().splitlines()) == 4  # as verbose=1
+    loaded = pickle.loads(pickle.dumps(net))
+    np.testing.assert_array_equal(loaded.predict(X), net.predict(X))
+    assert clone(net).get_params()["verbose"] == 2
+
+
+def test_verbose_2_prints_no_bar_elsewhere(fake_stderr, capsys):
+    X, y = toy_signals()
+    err = fake_stderr(tty=False)
+    net = small_net(max_epochs=1, verbose=2).fit(X, y)
+    assert "progress_bar" not in dict(net.callbacks_)
+    assert err.getvalue() == ""
+    assert "train_loss" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("verbose", [-1, "yes", 1.5])
+def test_verbose_must_be_a_non_negative_int(verbose):
+    X, y = toy_signals()
+    with pytest.raises(ValueError, match=r"verbose must be an int >= 0 \(0: quiet"):
+        small_net(verbose=verbose).fit(X, y)
 
 
 def test_cnn_lstm_and_spectrogram_module_fit():

@@ -40,6 +40,9 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+import tqdm
+
+from sklecg.utils._terminal import stderr_is_terminal
 
 try:
     import fcntl
@@ -145,19 +148,74 @@ def _log(message: str, verbose: bool) -> None:
 
 
 def progress(
-    items: Iterable, total: int, desc: str, verbose: bool, steps: int = 10
+    items: Iterable,
+    total: int,
+    desc: str,
+    verbose: bool,
+    steps: int = 10,
+    *,
+    size: Callable[[object], int] | None = None,
+    unit: str = "it",
 ) -> Iterator:
-    """Yield ``items`` and log ``desc: i/total`` about ``steps`` times."""
-    every = max(1, total // steps)
+    """Yield ``items``, showing on stderr how far along they are.
+
+    Parameters
+    ----------
+    items : iterable
+        The items, yielded unchanged.
+    total : int
+        Their expected total amount; 0 when unknown.
+    desc : str
+        What is being done, e.g. ``"reading mitdb.zip"``.
+    verbose : bool
+        False shows nothing. True draws a tqdm bar when stderr is a terminal,
+        else logs ``desc: done/total`` lines about ``steps`` times (none if
+        ``total`` is unknown).
+    steps : int, default=10
+        How many lines to log when stderr is not a terminal.
+    size : callable, default=None
+        Amount of one item, e.g. ``len`` for blocks of bytes; None counts one
+        per item.
+    unit : {"it", "B"}, default="it"
+        Unit of the amounts; ``"B"`` shows bytes scaled (kB, MB; MiB in the
+        log lines).
+
+    Yields
+    ------
+    object
+        Each item of ``items``.
+    """
+    if not verbose:
+        yield from items
+        return
+    count = (lambda item: 1) if size is None else size
+    if stderr_is_terminal():
+        with tqdm.tqdm(
+            total=total or None,
+            desc=f"[sklecg] {desc}",
+            file=sys.stderr,
+            unit=unit,
+            unit_scale=unit == "B",
+        ) as bar:
+            for item in items:
+                yield item
+                bar.update(count(item))
+        return
     start = time.perf_counter()
-    for i, item in enumerate(items, 1):
+    done = logged = 0
+    for item in items:
         yield item
-        if verbose and (i % every == 0 or i == total):
+        done += count(item)
+        step = done * steps // total if total else 0
+        if step > logged:  # a new tenth (for steps=10), the last one at the end
+            logged = step
+            if unit == "B":
+                amount = f"{done / 2**20:.1f}/{total / 2**20:.1f} MiB"
+            else:
+                amount = f"{done}/{total}"
             elapsed = time.perf_counter() - start
-            _log(
-                f"{desc}: {i}/{total} ({100 * i // max(total, 1)}%, {elapsed:.1f} s)",
-                verbose,
-            )
+            percent = 100 * done // total
+            _log(f"{desc}: {amount} ({percent}%, {elapsed:.1f} s)", verbose)
 
 
 def _not_writable(folder: Path, exc: OSError) -> PermissionError:
@@ -359,14 +417,11 @@ def _download(url: str, sums_url: str, target: Path, verbose: bool) -> None:
         try:
             with open(tmp, "wb") as out, urllib.request.urlopen(url) as response:
                 total = int(response.headers.get("Content-Length") or 0)
-                done, next_report, chunk = 0, 0.0, 1 << 20
-                while block := response.read(chunk):
+                blocks = iter(lambda: response.read(1 << 20), b"")
+                desc = f"downloading {target.name}"
+                for block in progress(blocks, total, desc, verbose, size=len, unit="B"):
                     out.write(block)
                     digest.update(block)
-                    done += len(block)
-                    if verbose and total and done >= next_report * total:
-                        _log(f"  {done / 2**20:.1f}/{total / 2**20:.1f} MiB", verbose)
-                        next_report += 0.1
         except _NETWORK_ERRORS as exc:
             raise _network_error(url, target.name, exc) from exc
         received = digest.hexdigest()

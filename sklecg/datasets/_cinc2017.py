@@ -165,8 +165,9 @@ def fetch_cinc2017(
         Local folder or base URL holding ``training2017.zip``; default the
         ``SKLECG_PHYSIONET_MIRROR`` environment variable, else PhysioNet.
     verbose : bool, default=True
-        Log to stderr the progress of download and first parse, why a cache
-        is rebuilt, and waiting for another process's fetch.
+        Log to stderr the progress of download and first parse (tqdm bars in a
+        terminal, a few lines elsewhere), why a cache is rebuilt, and waiting
+        for another process's fetch.
 
     Returns
     -------

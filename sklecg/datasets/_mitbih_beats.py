@@ -271,8 +271,9 @@ def fetch_mitbih_beats(
         Local folder or base URL holding the MIT-BIH zip; default the
         ``SKLECG_PHYSIONET_MIRROR`` environment variable, else PhysioNet.
     verbose : bool, default=True
-        Log to stderr the progress of download, extraction and first parse, why a cache
-        is rebuilt, and waiting for another process's fetch.
+        Log to stderr the progress of download, extraction and first parse
+        (tqdm bars in a terminal, a few lines elsewhere), why a cache is
+        rebuilt, and waiting for another process's fetch.
 
     Returns
     -------

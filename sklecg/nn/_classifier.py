@@ -18,7 +18,7 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 from skorch import NeuralNet, NeuralNetClassifier
-from skorch.callbacks import EarlyStopping, EpochScoring, LRScheduler
+from skorch.callbacks import EarlyStopping, EpochScoring, LRScheduler, ProgressBar
 from skorch.dataset import ValidSplit
 from skorch.utils import data_from_dataset, to_numpy, to_tensor
 from torch import nn
@@ -26,6 +26,7 @@ from torch.utils.data import BatchSampler, Dataset, RandomSampler, SequentialSam
 
 from sklecg.nn._sampling import BalancedSampler, compute_class_weight
 from sklecg.nn._transfer import transfer_module
+from sklecg.utils._terminal import stderr_is_terminal
 from sklecg.utils.validation import (
     check_no_missing_labels,
     check_signals,
@@ -173,8 +174,14 @@ class ECGClassifier(NeuralNetClassifier):
         ``"auto"`` uses CUDA when available, else the CPU; any torch device
         string otherwise.
     verbose : int, default=0
-        0 is quiet; 1 prints one line per epoch (losses, validation
-        accuracy, duration).
+        How much ``fit`` tells while training:
+
+        * 0: nothing;
+        * 1: one line per epoch on stdout (losses, validation accuracy,
+          duration);
+        * 2: as 1, plus a progress bar of the epoch's batches on stderr
+          (skorch's ``ProgressBar``, a ``"progress_bar"`` callback) when
+          stderr is a terminal; elsewhere (a file, a CI log) as 1.
     **kwargs
         Other skorch ``NeuralNet`` arguments (``callbacks``, ``warm_start``,
         ``iterator_train__...``) and prefixed ``module__``, ``optimizer__``,
@@ -343,6 +350,12 @@ class ECGClassifier(NeuralNetClassifier):
                 "Pass exactly one of module (a network class such as SimpleCNN) "
                 "and init_from (a trained network to transfer); got "
                 f"module={self.module!r}, init_from={type(self.init_from).__name__}."
+            )
+        verbose = self.verbose
+        if not isinstance(verbose, int | np.integer) or verbose < 0:
+            raise ValueError(
+                "verbose must be an int >= 0 (0: quiet, 1: one line per epoch, "
+                f"2: also a progress bar of the batches), got {verbose!r}."
             )
         _check_non_negative_weights("class_weight", self.class_weight)
         _check_non_negative_weights(
@@ -683,6 +696,8 @@ class ECGClassifier(NeuralNetClassifier):
         elif self.lr_scheduler == "cosine":
             scheduler = LRScheduler(policy="CosineAnnealingLR", T_max=self.max_epochs)
             callbacks.append(("lr_scheduler", scheduler))
+        if self.verbose >= 2 and stderr_is_terminal():
+            callbacks.append(("progress_bar", ProgressBar()))
         return callbacks
 
     def _source_module(self) -> nn.Module:
