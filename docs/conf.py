@@ -59,10 +59,14 @@ html_theme_options = {
     "secondary_sidebar_items": ["page-toc", "sourcelink"],
 }
 html_sidebars = {"index": []}
+html_static_path = ["_static"]
+html_css_files = ["sklecg.css"]
 
 autosummary_generate = True
 autodoc_default_options = {"members": False, "inherited-members": False}
 autodoc_typehints = "none"
+# Defaults as written in the source (``torch.nn.CrossEntropyLoss``, not a repr).
+autodoc_preserve_defaults = True
 # Class pages list their methods themselves (templates/autosummary/class.rst);
 # numpydoc's own member tables would repeat them as autosummary stubs.
 numpydoc_show_class_members = False

@@ -6,7 +6,7 @@ The :mod:`sklecg.plotting` displays follow scikit-learn's ``Display``
 pattern: a ``from_*`` constructor computes what to draw and plots it, the
 display keeps the values and the drawn ``figure_`` and ``ax_``, and
 ``plot(ax=...)`` draws it again elsewhere. This page draws a synthetic data
-set, then trains a small :class:`~sklecg.nn.ConvNet` for a few epochs and
+set, then trains a small :class:`~sklecg.nn.RhythmResNet` for a few epochs and
 draws its training history, its normalised confusion matrix and a Grad-CAM
 map.
 """
@@ -16,7 +16,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 
 from sklecg.datasets import make_ecg_classification
-from sklecg.nn import ConvNet, ECGClassifier
+from sklecg.nn import ECGClassifier, RhythmResNet
 from sklecg.plotting import (
     ClassDistributionDisplay,
     GradCAMDisplay,
@@ -53,9 +53,9 @@ plt.show()
 # %%
 # A short training run
 # --------------------
-# 10 s at 100 Hz, z-scored, a three-block ConvNet trained for 8 epochs; 10 %
-# of the training records are held out inside the classifier to follow the
-# validation loss.
+# 10 s at 100 Hz, z-scored, a three-block RhythmResNet trained for 10
+# epochs; 10 % of the training records are held out inside the classifier to
+# follow the validation loss (and keep the weights of its best epoch).
 X_train, X_test, y_train, y_test = train_test_split(
     ecg.data, ecg.target, test_size=0.3, stratify=ecg.target, random_state=0
 )
@@ -63,9 +63,9 @@ pipe = make_pipeline(
     Resampler(length=1000, fs=ecg.fs, target_fs=100),
     SignalScaler(),
     ECGClassifier(
-        ConvNet,
-        module__filters=(16, 32, 32),
-        max_epochs=8,
+        RhythmResNet,
+        module__filters=(8, 16, 32),
+        max_epochs=10,
         lr=3e-3,
         batch_size=32,
         random_state=0,
@@ -85,6 +85,7 @@ plt.show()
 # Where the network looked
 # ------------------------
 # Grad-CAM of the last convolution for the predicted class of one held-out
-# record (as the pipeline's resampler sees it: 10 s at 100 Hz).
-GradCAMDisplay.from_estimator(pipe, X_test, index=0, fs=100)
+# record. The map is computed on the 10 s the network sees and stretched
+# back onto the record as it was passed (300 Hz, its whole length).
+GradCAMDisplay.from_estimator(pipe, X_test, index=0, fs=ecg.fs)
 plt.show()
