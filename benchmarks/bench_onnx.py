@@ -30,7 +30,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import onnx
 import onnxruntime
 import torch
 from sklearn.model_selection import train_test_split
@@ -74,7 +73,7 @@ def onnx_predictor(path: Path, threads: int):
     session = onnxruntime.InferenceSession(
         str(path), options, providers=["CPUExecutionProvider"]
     )
-    meta = {p.key: p.value for p in onnx.load(str(path)).metadata_props}
+    meta = session.get_modelmeta().custom_metadata_map
     classes = np.asarray(json.loads(meta["classes"]))
 
     def predict(X: np.ndarray) -> np.ndarray:

@@ -9,8 +9,10 @@ a real cluster differs only in the scheduler address the ``Client`` is given.
 
 from __future__ import annotations
 
+import joblib
 import numpy as np
 import pytest
+import torch
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import make_pipeline
@@ -20,8 +22,7 @@ from sklecg.features import RRIntervalFeatures
 from sklecg.nn import ConvNet, ECGClassifier
 from sklecg.preprocessing import Resampler, SignalScaler
 
-distributed = pytest.importorskip("distributed")
-joblib = pytest.importorskip("joblib")
+distributed = pytest.importorskip("distributed")  # the dask extra
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +85,6 @@ def _split_scores(search: GridSearchCV) -> np.ndarray:
 
 @pytest.mark.parametrize("make_search", [_network_search, _forest_search])
 def test_dask_backend_scores_equal_in_process_scores(client, records, make_search):
-    torch = pytest.importorskip("torch")
     X, y = records
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # the workers' setting, for identical arithmetic
