@@ -83,9 +83,7 @@ def _split_scores(search: GridSearchCV) -> np.ndarray:
     return np.array([search.cv_results_[k] for k in keys])
 
 
-@pytest.mark.parametrize("make_search", [_network_search, _forest_search])
-def test_dask_backend_scores_equal_in_process_scores(client, records, make_search):
-    X, y = records
+def _assert_dask_scores_equal_in_process_scores(make_search, X, y) -> None:
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # the workers' setting, for identical arithmetic
     try:
@@ -94,12 +92,21 @@ def test_dask_backend_scores_equal_in_process_scores(client, records, make_searc
         torch.set_num_threads(threads)
     with joblib.parallel_backend("dask"):
         remote = make_search().set_params(n_jobs=-1).fit(X, y)
-    workers = client.run(lambda: True)
-    assert len(workers) == 2
     np.testing.assert_array_equal(_split_scores(remote), _split_scores(local))
     assert remote.best_params_ == local.best_params_
     # the refitted best model came back from the search and predicts here
     np.testing.assert_array_equal(remote.predict(X), local.predict(X))
+
+
+@pytest.mark.parametrize("make_search", [_network_search, _forest_search])
+def test_dask_backend_scores_equal_in_process_scores(client, records, make_search):
+    assert len(client.run(lambda: True)) == 2  # two worker processes
+    _assert_dask_scores_equal_in_process_scores(make_search, *records)
+
+
+def test_dask_backend_on_real_cinc2017_records(client, cinc2017_small):
+    X, y = cinc2017_small.data, cinc2017_small.target  # 300 records, 4 classes
+    _assert_dask_scores_equal_in_process_scores(_forest_search, X, y)
 
 
 def test_fits_ran_on_the_workers(client, records):
