@@ -64,3 +64,16 @@ def test_fetch_shows_bars_only_on_a_terminal(fake_stderr, url_mirror, tmp_path, 
     assert "parsing training2017.zip" in text
     assert ("\r" in text) is tty
     assert ("100%|" in text) is tty
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_fetch_of_real_records_reports_progress(
+    fake_stderr, real_subset_mirror, tmp_path, tty
+):
+    err = fake_stderr(tty=tty)
+    bunch = fetch_cinc2017(data_home=tmp_path, mirror=real_subset_mirror)
+    assert len(bunch.data) == 300  # the first 300 real records of the mirror
+    text = err.getvalue()
+    assert "parsing training2017.zip" in text
+    assert ("\r" in text) is tty
+    assert ("300/300" in text) and (("100%|" in text) is tty)
