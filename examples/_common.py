@@ -99,20 +99,22 @@ def load_cinc2017(
     return [X[i] for i in keep], y[keep]
 
 
-def load_mitbih_beats(data_home: str | None) -> Bunch:
+def load_mitbih_beats(data_home: str | None, as_frame: bool = False) -> Bunch:
     """The MIT-BIH beats of ``fetch_mitbih_beats``, read from the mirror.
 
     Parameters
     ----------
     data_home : str or None
         Cache folder of the parsed data.
+    as_frame : bool, default=False
+        Whether ``data`` is the named beat table (a DataFrame).
 
     Returns
     -------
     Bunch
     """
     return fetch_mitbih_beats(
-        data_home=data_home, mirror=physionet_mirror(), verbose=False
+        data_home=data_home, as_frame=as_frame, mirror=physionet_mirror(), verbose=False
     )
 
 

@@ -46,8 +46,9 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
 
+from sklecg.compose import ColumnGroup
 from sklecg.model_selection import InterPatientSplit
-from sklecg.recipes import beats_with_rr, mitbih_beat_pipeline
+from sklecg.recipes import mitbih_beat_pipeline
 
 CLASSES = ["N", "S", "V", "F", "Q"]
 QUICK_BEATS = 4000
@@ -56,12 +57,11 @@ MINIROCKET_BEATS = 30_000
 
 
 def load_beats(data_home: str | None):
-    """``(X, y, groups, n_beat_samples)``: beats, templates, RR and two-lead
-    windows with their templates (the recipe's input), class letters."""
-    beats = load_mitbih_beats(data_home)
-    y = beats.target_names[beats.target]
-    X = beats_with_rr(beats, template=True, window=True)
-    return X, y, beats.groups, beats.data.shape[1]
+    """``(X, y, groups)``: the named beat table (beats, templates, RR and
+    two-lead windows with their templates: the recipe's input), class letters
+    and record numbers."""
+    beats = load_mitbih_beats(data_home, as_frame=True)
+    return beats.data, beats.target_names[beats.target], beats.groups
 
 
 def splits(y, groups, size: int | None) -> dict[str, tuple]:
@@ -86,8 +86,11 @@ def splits(y, groups, size: int | None) -> dict[str, tuple]:
     }
 
 
-def models(n_beat_samples: int, quick: bool, n_jobs: int) -> dict:
+def models(table_columns, quick: bool, n_jobs: int) -> dict:
     """``{name: (estimator, columns)}``: the recipe and its peers.
+
+    ``columns`` names the table columns an estimator sees: all of them for
+    the recipe (None), the beat samples ``beat_*`` for the raw-beat peers.
 
     ``quick`` shrinks the ensembles (``QUICK_TREES`` trees / boosting
     iterations) for a smoke run. The recipe's gradient boosting uses the
@@ -100,12 +103,9 @@ def models(n_beat_samples: int, quick: bool, n_jobs: int) -> dict:
     forest = RandomForestClassifier(
         **{"n_estimators": 100, **size}, n_jobs=n_jobs, random_state=0
     )
-    beat_only = slice(0, n_beat_samples)
+    beat_only = ColumnGroup("beat")(table_columns)
     found = {
-        "sklecg recipe (beat, P wave, lead 2, RR; gradient boosting)": (
-            recipe,
-            slice(None),
-        ),
+        "sklecg recipe (beat, P wave, lead 2, RR; gradient boosting)": (recipe, None),
         "RandomForest, raw beats": (forest, beat_only),
     }
     if importlib.util.find_spec("aeon") is not None:
@@ -138,9 +138,11 @@ def stratified_rows(X, y, size: int):
 
 
 def score(estimator, X, y, train, test, classes) -> dict:
-    """Fit on ``train``, score on ``test``: F1s, accuracy, timings."""
+    """Fit on the rows ``train`` of ``X`` (a table or an array), score on
+    ``test``: F1s, accuracy, timings."""
+    rows = X.iloc if hasattr(X, "iloc") else X
     _, predicted, fit_s, predict_s = timed_fit_predict(
-        estimator, X[train], y[train], X[test]
+        estimator, rows[train], y[train], rows[test]
     )
     per_class = f1_score(y[test], predicted, labels=classes, average=None)
     return {
@@ -154,14 +156,15 @@ def score(estimator, X, y, train, test, classes) -> dict:
 
 def run(data_home=None, quick: bool = False, n_jobs: int = 1) -> list[dict]:
     """Score every model on both splits; return the table rows."""
-    X, y, groups, n_beat_samples = load_beats(data_home)
+    X, y, groups = load_beats(data_home)
     size = QUICK_BEATS if quick else None
-    candidates = models(n_beat_samples, quick, n_jobs)
+    candidates = models(X, quick, n_jobs)
     rows = []
     for split_name, (train, test, classes) in splits(y, groups, size).items():
         print(f"{split_name}: {train.size} training, {test.size} test beats")
         for model_name, (estimator, columns) in candidates.items():
-            scores = score(estimator, X[:, columns], y, train, test, classes)
+            seen = X if columns is None else X[columns].to_numpy()
+            scores = score(estimator, seen, y, train, test, classes)
             rows.append({"split": split_name, "model": model_name, **scores})
             print(f"  {model_name}: macro F1 {scores['macro F1']:.3f}", flush=True)
     return rows

@@ -163,6 +163,22 @@ def mitbih_beats_small(mitbih_beats):
     )
 
 
+@pytest.fixture(scope="session")
+def mitbih_table_small(mitbih_beats_small):
+    """The named beat table of ``mitbih_beats_small`` (``make_beat_table``):
+    what ``fetch_mitbih_beats(as_frame=True).data`` holds for those beats."""
+    from sklecg.datasets import make_beat_table
+
+    beats = mitbih_beats_small
+    return make_beat_table(
+        beats.data,
+        beats.rr,
+        template=beats.template,
+        window=beats.window,
+        window_template=beats.window_template,
+    )
+
+
 # --- small PhysioNet-layout zips for the fetcher tests -------------------------
 CINC_ZIP = "training2017.zip"
 MITBIH_ZIP = "mit-bih-arrhythmia-database-1.0.0.zip"

@@ -15,7 +15,7 @@ from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 
 from sklecg.compression import PiecewiseConstantCompressor
-from sklecg.datasets import make_ecg_classification
+from sklecg.datasets import make_beat_table, make_ecg_classification
 from sklecg.features import (
     BeatMorphologyFeatures,
     BeatRRFeatures,
@@ -31,18 +31,24 @@ RECORDS, _ = make_ecg_classification(
 )
 FIXED = RNG.normal(size=(6, 1000))
 MULTI = RNG.normal(size=(6, 2, 1000))
-BEATS = np.hstack([RNG.normal(size=(6, 20)), RNG.uniform(0.5, 1.2, size=(6, 4))])
-BEATS_T = np.hstack([RNG.normal(size=(6, 40)), RNG.uniform(0.5, 1.2, size=(6, 4))])
+WINDOWS = RNG.normal(size=(6, 2, 20))
+BEATS = make_beat_table(
+    RNG.normal(size=(6, 20)),
+    RNG.uniform(0.5, 1.2, size=(6, 4)),
+    template=RNG.normal(size=(6, 20)),
+    window=WINDOWS,
+    window_template=WINDOWS[::-1],
+)
 
 TWO_D = [
     (RRIntervalFeatures(fs=300), RECORDS),
     (RRIntervalFeatures(fs=250), MULTI),
     (BeatMorphologyFeatures(fs=300), RECORDS),
     (BeatRRFeatures(downsample=4), BEATS),
-    (BeatRRFeatures(template=True, downsample=2), BEATS_T),
+    (BeatRRFeatures(template=True, downsample=2), BEATS),
     (STFTFeatures(fs=250, n_fft=128, hop_length=64, reduce="mean_freq"), FIXED),
     (STFTFeatures(fs=250, n_fft=128, hop_length=64, reduce="mean_freq"), MULTI),
-    (TemplateDifferenceFeatures(downsample=2), RNG.normal(size=(6, 40))),
+    (TemplateDifferenceFeatures(downsample=2), BEATS),
     (PiecewiseConstantCompressor(ratio=0.1), FIXED),
     (PiecewiseConstantCompressor(ratio=0.1, output="reconstruction"), FIXED),
     (Resampler(length=200), RECORDS),

@@ -12,6 +12,7 @@ from scipy.signal import resample_poly
 from sklearn.utils import Bunch
 
 from sklecg.datasets._base import cached_build, get_data_home, load_descr, progress
+from sklecg.datasets._beat_table import RR_COLUMNS, make_beat_table, window_span
 from sklecg.datasets._mitbih import ARCHIVE, FS, SUMS_URL, URL, load_mitbih_arrays
 
 __all__ = ["fetch_mitbih_beats", "AAMI_CLASSES"]
@@ -25,14 +26,10 @@ AAMI_CLASSES = {
     "Q": "/fQ",
 }
 TARGET_NAMES = tuple(AAMI_CLASSES)
-RR_FEATURE_NAMES = ("pre_rr", "post_rr", "local_rr", "average_rr")
 _WINDOW_S = 10
 #: Length (s) of the window centred on each beat for ``average_rr``: the
 #: 5-minute average RR interval of de Chazal, O'Dwyer & Reilly (2004).
 _AVERAGE_WINDOW_S = 300
-#: Span (s) of ``window`` before and after each R peak: the P wave and PR
-#: segment before it, the QRS complex and T wave after it.
-_WINDOW_BEFORE_S, _WINDOW_AFTER_S = 0.36, 0.72
 _CACHE_VERSION = 4
 _CODE_OF_SYMBOL = {
     sym: code for code, syms in enumerate(AAMI_CLASSES.values()) for sym in syms
@@ -110,36 +107,14 @@ def _segment(
     return np.where(valid, (segments - low) / scale, 0.0).astype(np.float32)
 
 
-def window_length(fs: int) -> int:
-    """Samples per lead of the ``window`` of :func:`fetch_mitbih_beats` at ``fs``.
-
-    Parameters
-    ----------
-    fs : int
-        Sampling frequency of the beats, in Hz.
-
-    Returns
-    -------
-    int
-        ``round(0.36 * fs) + round(0.72 * fs)``, 135 at 125 Hz.
-
-    Examples
-    --------
-    >>> from sklecg.datasets._mitbih_beats import window_length
-    >>> window_length(125)
-    135
-    """
-    return int(round(_WINDOW_BEFORE_S * fs)) + int(round(_WINDOW_AFTER_S * fs))
-
-
 def _windows(signals: np.ndarray, starts: np.ndarray, fs: int) -> np.ndarray:
     """Each lead around each R peak (``starts``), min-max scaled per lead.
 
-    Spans ``_WINDOW_BEFORE_S`` before to ``_WINDOW_AFTER_S`` after the peak;
+    Spans :func:`window_span` before and after the peak;
     indices beyond the record repeat its first or last sample.
     """
-    before = int(round(_WINDOW_BEFORE_S * fs))
-    steps = np.arange(window_length(fs)) - before
+    before, after = window_span(fs)
+    steps = np.arange(before + after) - before
     index = np.clip(starts[:, None] + steps, 0, signals.shape[-1] - 1)
     windows = signals[:, index].transpose(1, 0, 2)
     low = windows.min(axis=-1, keepdims=True)
@@ -208,6 +183,25 @@ def _build(raw: dict, fs: int, length: int, verbose: bool) -> dict:
     return arrays
 
 
+def _as_frame(arrays: dict) -> tuple[dict, dict]:
+    """The arrays with ``data`` as the named table and ``target`` a Series."""
+    import pandas as pd
+
+    held = ("data", "template", "rr", "window", "window_template")
+    table = make_beat_table(
+        arrays["data"],
+        arrays["rr"],
+        template=arrays["template"],
+        window=arrays["window"],
+        window_template=arrays["window_template"],
+    )
+    target = pd.Series(arrays["target"], name="target")
+    rest = {key: value for key, value in arrays.items() if key not in held}
+    rest.update(data=table, target=target)
+    frame = pd.concat([table, target], axis=1)
+    return rest, {"feature_names": list(table.columns), "frame": frame}
+
+
 def _check_positive_int(value, name: str, example: int) -> None:
     if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
         raise ValueError(
@@ -223,9 +217,10 @@ def fetch_mitbih_beats(
     data_home: str | os.PathLike | None = None,
     download_if_missing: bool = True,
     return_X_y: bool = False,
+    as_frame: bool = False,
     mirror: str | os.PathLike | None = None,
     verbose: bool = True,
-) -> Bunch | tuple[np.ndarray, np.ndarray]:
+) -> Bunch | tuple:
     """Load MIT-BIH heartbeats segmented as in the Kaggle heartbeat data set.
 
     Follows Kachuee et al. (2018), on the reference beat annotations: lead
@@ -267,6 +262,17 @@ def fetch_mitbih_beats(
         If False, raise ``FileNotFoundError`` instead of downloading.
     return_X_y : bool, default=False
         If True, return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=False
+        If True, ``data`` is the named table of every beat (a pandas
+        DataFrame, see :func:`~sklecg.datasets.make_beat_table`): columns
+        ``beat_0 ...``, ``template_0 ...``, ``pre_rr``, ``post_rr``,
+        ``local_rr``, ``average_rr``, ``window_lead0_0 ...``,
+        ``window_lead1_0 ...``, ``window_template_lead0_0 ...``,
+        ``window_template_lead1_0 ...``; ``target`` is a pandas Series and
+        ``frame`` holds both. This is the input of
+        :func:`sklecg.recipes.mitbih_beat_pipeline`. The arrays that the
+        table holds (``rr``, ``template``, ``window``, ``window_template``)
+        are then not repeated in the Bunch.
     mirror : str or path-like, default=None
         Local folder or base URL holding the MIT-BIH zip; default the
         ``SKLECG_PHYSIONET_MIRROR`` environment variable, else PhysioNet.
@@ -313,12 +319,20 @@ def fetch_mitbih_beats(
         DESCR : str
             Description of the data set.
 
+        feature_names : list of str
+            With ``as_frame=True``: the columns of ``data``.
+        frame : pandas.DataFrame
+            With ``as_frame=True``: ``data`` with a ``target`` column.
+
     (data, target) : tuple if ``return_X_y`` is True
+        With ``as_frame=True``, a DataFrame and a Series.
 
     Raises
     ------
     ValueError
         If ``fs`` or ``length`` is not a positive integer.
+    ImportError
+        If ``as_frame=True`` and pandas is not installed.
     FileNotFoundError
         If the zip is missing and ``download_if_missing=False``; the message
         names the file and ``SKLECG_PHYSIONET_MIRROR``.
@@ -346,7 +360,12 @@ def fetch_mitbih_beats(
     >>> beats = fetch_mitbih_beats()  # doctest: +SKIP
     >>> beats.data.shape, beats.target_names  # doctest: +SKIP
     ((109350, 187), array(['N', 'S', 'V', 'F', 'Q'], dtype='<U1'))
+    >>> table = fetch_mitbih_beats(as_frame=True).data  # doctest: +SKIP
+    >>> table[["pre_rr", "post_rr"]].shape  # doctest: +SKIP
+    (109350, 2)
     """
+    if not isinstance(as_frame, bool):
+        raise ValueError(f"as_frame must be True or False; got {as_frame!r}.")
     _check_positive_int(fs, "fs", 125)
     _check_positive_int(length, "length", 187)
     home = get_data_home(data_home)
@@ -366,12 +385,16 @@ def fetch_mitbih_beats(
         verbose,
         build,
     )
+    extra = {}
+    if as_frame:
+        arrays, extra = _as_frame(arrays)
     if return_X_y:
         return arrays["data"], arrays["target"]
     return Bunch(
         **arrays,
+        **extra,
         target_names=np.array(TARGET_NAMES),
-        rr_feature_names=np.array(RR_FEATURE_NAMES),
+        rr_feature_names=np.array(RR_COLUMNS),
         fs=fs,
         DESCR=load_descr("mitbih_beats"),
     )

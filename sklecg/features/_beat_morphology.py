@@ -8,6 +8,7 @@ from scipy.stats import kurtosis, skew
 
 from sklecg.features._r_peaks import bandpass
 from sklecg.features._rr import RRIntervalFeatures
+from sklecg.features._templates import corr_rows
 from sklecg.preprocessing._base import iter_length_groups
 
 __all__ = ["BeatMorphologyFeatures"]
@@ -87,18 +88,6 @@ def _r_peaks(clean: np.ndarray, peaks: np.ndarray, fs: float):
     return windows[np.arange(len(values)), (polarity * values).argmax(axis=1)], polarity
 
 
-def _corr_rows(rows: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    """Pearson correlation of every row with ``reference``.
-
-    ``reference`` is one row shared by all, or one row per row; a constant
-    row or reference has correlation 0.
-    """
-    a = rows - rows.mean(axis=-1, keepdims=True)
-    b = reference - reference.mean(axis=-1, keepdims=True)
-    denominator = np.sqrt((a**2).sum(axis=-1) * (b**2).sum(axis=-1)) + 1e-12
-    return (a * b).sum(axis=-1) / denominator
-
-
 def _rhythm(rr: np.ndarray) -> list[float]:
     """RR features of ectopy, pauses and rate changes (RR in seconds)."""
     median = np.median(rr)
@@ -139,8 +128,8 @@ def _morphology(clean: np.ndarray, r: np.ndarray, polarity: float, fs: float):
     p_window = span(_P_S)
     residual = beats - template
     scale = residual.std(axis=1) / r_amplitude
-    correlation = _corr_rows(beats, template)
-    p_correlation = _corr_rows(beats[:, p_window], template[p_window])
+    correlation = corr_rows(beats, template)
+    p_correlation = corr_rows(beats[:, p_window], template[p_window])
     r_peaks = beats[:, pre]
     return [
         r_amplitude,

@@ -10,10 +10,10 @@ from _examples import run_quick
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline
-from sklearn.utils import Bunch
 from sklearn.utils.validation import check_is_fitted
 
-from sklecg.recipes import beats_with_rr, mitbih_beat_pipeline
+from sklecg.datasets import make_beat_table, window_span
+from sklecg.recipes import mitbih_beat_pipeline
 from sklecg.utils import markdown_table
 
 
@@ -32,50 +32,58 @@ def test_pipeline_is_unfitted_and_takes_overrides():
     assert mitbih_beat_pipeline() is not mitbih_beat_pipeline()
 
 
-def test_beats_with_rr_layout_and_errors():
-    beats = Bunch(data=np.arange(8.0).reshape(2, 4), rr=np.ones((2, 4)))
-    X = beats_with_rr(beats)
-    assert X.dtype == np.float32
-    np.testing.assert_array_equal(X, np.hstack([beats.data, beats.rr]))
-    with pytest.raises(ValueError, match=r"lacks \['rr'\]"):
-        beats_with_rr(Bunch(data=beats.data))
-    with pytest.raises(ValueError, match=r"\(n_beats, 4\)"):
-        beats_with_rr(Bunch(data=beats.data, rr=np.ones((3, 3))))
-    with pytest.raises(ValueError, match=r"lacks \['template'\]"):
-        beats_with_rr(beats, template=True)
-    beats.template = -beats.data
-    X = beats_with_rr(beats, template=True)
-    np.testing.assert_array_equal(X, np.hstack([beats.data, -beats.data, beats.rr]))
-    beats.template = beats.data[:, :3]
-    with pytest.raises(ValueError, match="shape of beats.data"):
-        beats_with_rr(beats, template=True)
-    beats.template = -beats.data
-    with pytest.raises(ValueError, match=r"lacks \['window', 'window_template'\]"):
-        beats_with_rr(beats, window=True)
-    beats.window = np.arange(12.0).reshape(2, 2, 3)
-    beats.window_template = 100 + beats.window
-    X = beats_with_rr(beats, template=True, window=True)
-    flat = beats.window.reshape(2, 6)
-    np.testing.assert_array_equal(
-        X, np.hstack([beats.data, -beats.data, beats.rr, flat, 100 + flat])
+def _table(n=40, n_samples=187, fs=125, seed=0):
+    rng = np.random.default_rng(seed)
+    n_window = sum(window_span(fs))
+    windows = rng.uniform(size=(n, 2, n_window))
+    beats = rng.uniform(size=(n, n_samples))
+    return make_beat_table(
+        beats,
+        rng.uniform(0.5, 1.5, size=(n, 4)),
+        template=beats[::-1],
+        window=windows,
+        window_template=windows[::-1],
     )
-    np.testing.assert_array_equal(
-        beats_with_rr(beats, window=True), np.hstack([beats.data, beats.rr, X[:, -12:]])
-    )
-    beats.window_template = beats.window[:, :1]
-    with pytest.raises(ValueError, match="share one shape"):
-        beats_with_rr(beats, window=True)
 
 
-@pytest.mark.parametrize("n_columns", [378, 4 + 540, 2 * 187 + 4 + 540 - 1])
-def test_recipe_rejects_rows_without_windows(n_columns):
-    """Rows of another layout get a message naming the one expected, not a
-    wrong column slice."""
-    rng = np.random.default_rng(0)
-    X = rng.uniform(0.5, 1.5, size=(10, n_columns))
-    y = np.array(list("NV") * 5)
-    with pytest.raises(ValueError, match=r"template=True, window=True"):
-        mitbih_beat_pipeline(classifier__max_iter=2).fit(X, y)
+def test_recipe_reads_groups_by_name():
+    """Shuffled columns give the same predictions; any sampling rate works
+    when the recipe is told it."""
+    table, y = _table(), np.array(list("NV") * 20)
+    pipe = mitbih_beat_pipeline(classifier__max_iter=5).fit(table, y)
+    shuffled = table[np.random.default_rng(0).permutation(table.columns)]
+    refit = mitbih_beat_pipeline(classifier__max_iter=5).fit(shuffled, y)
+    np.testing.assert_array_equal(refit.predict(shuffled), pipe.predict(table))
+    table_250 = _table(n_samples=374, fs=250)
+    pipe_250 = mitbih_beat_pipeline(fs=250, classifier__max_iter=5).fit(table_250, y)
+    # P wave: the 90 samples before the R peak at 250 Hz, every 3rd
+    assert pipe_250[0].named_transformers_["p_wave"].n_features_in_ == 2 * 90
+    assert pipe_250[-1].n_features_in_ == 2 * 94 + 13 + (30 + 3) + (68 + 3)
+
+
+@pytest.mark.parametrize(
+    ("drop", "message"),
+    [
+        ("window_template_lead1", r"column group 'window_template_lead1'"),
+        ("template", r"column group 'template'"),
+        ("post_rr", r"column group 'post_rr'"),
+        ("window_lead0", r"column group 'window_lead0'"),
+    ],
+)
+def test_partial_table_names_what_is_missing(drop, message):
+    table = _table()
+    kept = [c for c in table.columns if c != drop and not c.startswith(drop + "_")]
+    with pytest.raises(ValueError, match=message) as error:
+        mitbih_beat_pipeline(classifier__max_iter=2).fit(table[kept], ["N", "V"] * 20)
+    assert "make_beat_table" in str(error.value)
+
+
+def test_plain_arrays_and_other_rates_are_refused():
+    table, y = _table(), ["N", "V"] * 20
+    with pytest.raises(ValueError, match="reads its input by column name.*as_frame"):
+        mitbih_beat_pipeline(classifier__max_iter=2).fit(table.to_numpy(), y)
+    with pytest.raises(ValueError, match="has 135 columns, not the 270 .*fs"):
+        mitbih_beat_pipeline(fs=250, classifier__max_iter=2).fit(table, y)
 
 
 def test_markdown_table():
@@ -94,9 +102,8 @@ def test_markdown_table():
 
 
 @pytest.mark.realdata
-def test_recipe_fits_real_beats(mitbih_beats_small):
-    beats = mitbih_beats_small
-    X = beats_with_rr(beats, template=True, window=True)
+def test_recipe_fits_real_beats(mitbih_beats_small, mitbih_table_small):
+    beats, X = mitbih_beats_small, mitbih_table_small
     y = beats.target_names[beats.target]
     train = np.arange(y.size) % 4 != 0
     pipe = clone(mitbih_beat_pipeline(classifier__max_iter=30))
@@ -106,16 +113,23 @@ def test_recipe_fits_real_beats(mitbih_beats_small):
     # beat: 47 samples, 47 differences, 3 + 10; P wave: 15 + 3; lead 2: 34 + 3
     assert pipe[-1].n_features_in_ == 2 * 47 + 13 + 18 + 37
     names = pipe[0].get_feature_names_out()
-    assert names[-1] == "second_lead__lead0_template_area_ratio"
+    assert names[-1] == "second_lead__lead1_template_area_ratio"
     # the P-wave part sees the first lead's window before the R peak only
     p_wave = pipe[0].named_transformers_["p_wave"]
+    assert p_wave.feature_names_in_[-1] == "window_template_lead0_44"
     window, template = (
         beats.window[~train, 0, :45],
         beats.window_template[~train, 0, :45],
     )
-    np.testing.assert_array_equal(
-        p_wave.transform(np.hstack([window, template])),
+    correlation = [np.corrcoef(w, t)[0, 1] for w, t in zip(window, template)]
+    rms = np.sqrt(np.mean((window - template) ** 2, axis=1))
+    area = (window.sum(axis=1) + 1e-3) / (template.sum(axis=1) + 1e-3)
+    expected = np.column_stack([(window - template)[:, ::3], correlation, rms, area])
+    np.testing.assert_allclose(
         pipe[0].transform(X[~train])[:, 2 * 47 + 13 : 2 * 47 + 13 + 18],
+        expected,
+        rtol=1e-5,
+        atol=1e-6,
     )
     assert np.mean(predicted == y[~train]) > 0.9
     restored = pickle.loads(pickle.dumps(pipe))
