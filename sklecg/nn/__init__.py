@@ -2,13 +2,14 @@
 
 :class:`ECGClassifier` wraps any of the networks (:class:`SimpleCNN`,
 :class:`ConvNet`, :class:`ResidualCNN`, :class:`CoupledCNN`, :class:`CNNLSTM`,
-:class:`SpectrogramCNNLSTM`, :class:`RhythmResNet`) as a scikit-learn
-classifier whose architecture and training hyperparameters ``GridSearchCV``
-can search. :func:`report_network` gives the settings of each reference
-report's network by name (parameter counts as published).
+:class:`SpectrogramCNNLSTM`, :class:`RhythmResNet`, :class:`BeatRhythmNet`)
+as a scikit-learn classifier whose architecture and training hyperparameters
+``GridSearchCV`` can search. :func:`report_network` gives the settings of each
+reference report's network by name (parameter counts as published).
 """
 
 from sklecg.nn._base import ECGModule, count_parameters, parameterized_layers
+from sklecg.nn._beat_rhythm import BeatRhythmNet
 from sklecg.nn._classifier import ECGClassifier
 from sklecg.nn._cnn_lstm import CNNLSTM
 from sklecg.nn._convnet import ConvNet
@@ -35,6 +36,7 @@ __all__ = [
     "report_network_grid",
     "CNNLSTM",
     "BalancedSampler",
+    "BeatRhythmNet",
     "ConvNet",
     "CoupledCNN",
     "ECGClassifier",

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from sklecg.nn._base import ECGModule, check_min_length, conv_block, mlp, per_block
+from sklecg.nn._base import ECGModule, conv_block, mlp, per_block
 
 __all__ = ["CNNLSTM"]
 
@@ -34,8 +34,10 @@ class CNNLSTM(ECGModule):
         Number of classes.
     n_channels : int, default=1
         Number of leads.
-    n_timesteps : int, default=187
-        Input length (only checked against the minimum length).
+    n_timesteps : int or None, default=None
+        Input length, checked against the minimum length when given (the
+        LSTM takes any length from :meth:`min_input_lengths`, 4 samples with
+        the defaults).
     filters : sequence of int, default=(32, 64)
         Output channels of each convolutional block.
     kernel_sizes : int or sequence of int, default=5
@@ -61,7 +63,7 @@ class CNNLSTM(ECGModule):
         self,
         n_outputs: int = 5,
         n_channels: int = 1,
-        n_timesteps: int = 187,
+        n_timesteps: int | None = None,
         filters: Sequence[int] = (32, 64),
         kernel_sizes: int | Sequence[int] = 5,
         lstm_hidden: int = 64,
@@ -69,8 +71,7 @@ class CNNLSTM(ECGModule):
         n_hidden: int = 64,
         dropout: float = 0.3,
     ):
-        super().__init__()
-        check_min_length("CNNLSTM", n_timesteps, 2 ** len(filters), "samples")
+        super().__init__(n_outputs, n_channels, n_timesteps=n_timesteps)
         kernels = per_block(kernel_sizes, len(filters), "kernel_sizes")
         in_channels = [n_channels, *filters[:-1]]
         self.blocks = nn.Sequential(
@@ -83,7 +84,7 @@ class CNNLSTM(ECGModule):
             filters[-1], lstm_hidden, num_layers=lstm_layers, batch_first=True
         )
         self.head = mlp(lstm_hidden, [n_hidden], dropout)
-        self.classifier = nn.Linear(n_hidden, n_outputs)
+        self._build_classifier()
 
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
         """Return the dense activations ``(batch, n_hidden)``."""

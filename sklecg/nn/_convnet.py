@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from sklecg.nn._base import ECGModule, check_min_length, conv_block, mlp, per_block
+from sklecg.nn._base import ECGModule, conv_block, mlp, per_block
 
 __all__ = ["ConvNet"]
 
@@ -77,8 +77,7 @@ class ConvNet(ECGModule):
         dropout: float = 0.0,
         batch_norm: bool = True,
     ):
-        super().__init__()
-        check_min_length("ConvNet", n_timesteps, 2 ** len(filters), "samples")
+        super().__init__(n_outputs, n_channels, n_timesteps=n_timesteps)
         kernels = per_block(kernel_sizes, len(filters), "kernel_sizes")
         in_channels = [n_channels, *filters[:-1]]
         self.blocks = nn.Sequential(
@@ -88,10 +87,13 @@ class ConvNet(ECGModule):
             ),
             nn.Flatten(),
         )
-        (n_flat,) = self._feature_shape(self.blocks, (n_channels, n_timesteps))
+        (n_flat,) = self._trunk_shape()
         hidden = (n_hidden,) if isinstance(n_hidden, int) else tuple(n_hidden)
         self.head = mlp(n_flat, hidden, dropout)
-        self.classifier = nn.Linear(hidden[-1], n_outputs)
+        self._build_classifier()
+
+    def _forward_trunk(self, x: torch.Tensor) -> torch.Tensor:
+        return self.blocks(x)
 
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
         """Return the last hidden dense activations ``(batch, n_hidden[-1])``."""

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from sklecg.nn._base import ECGModule, check_min_length, conv_block, mlp
+from sklecg.nn._base import ECGModule, conv_block, mlp
 
 __all__ = ["CoupledCNN"]
 
@@ -59,8 +59,7 @@ class CoupledCNN(ECGModule):
         n_hidden: tuple[int, int] = (128, 64),
         dropout: float = 0.5,
     ):
-        super().__init__()
-        check_min_length("CoupledCNN", n_timesteps, 2 ** len(filters), "samples")
+        super().__init__(n_outputs, n_channels, n_timesteps=n_timesteps)
         layers = []
         plain = {"batch_norm": False}
         in_channels = n_channels
@@ -71,9 +70,12 @@ class CoupledCNN(ECGModule):
             ]
             in_channels = width
         self.blocks = nn.Sequential(*layers, nn.Flatten())
-        (n_flat,) = self._feature_shape(self.blocks, (n_channels, n_timesteps))
+        (n_flat,) = self._trunk_shape()
         self.head = mlp(n_flat, n_hidden, dropout)
-        self.classifier = nn.Linear(n_hidden[-1], n_outputs)
+        self._build_classifier()
+
+    def _forward_trunk(self, x: torch.Tensor) -> torch.Tensor:
+        return self.blocks(x)
 
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
         """Return the second dense activations ``(batch, n_hidden[1])``."""

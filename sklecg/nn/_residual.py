@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from sklecg.nn._base import ECGModule, check_min_length, mlp
+from sklecg.nn._base import ECGModule, mlp
 
 __all__ = ["ResidualCNN"]
 
@@ -97,9 +97,7 @@ class ResidualCNN(ECGModule):
         dropout: float = 0.0,
         batch_norm: bool = False,
     ):
-        super().__init__()
-        needed = 2**n_blocks * (pool_size - 1) - pool_size + 2
-        check_min_length("ResidualCNN", n_timesteps, needed, "samples")
+        super().__init__(n_outputs, n_channels, n_timesteps=n_timesteps)
         self.blocks = nn.Sequential(
             _conv(n_channels, n_filters, kernel_size, batch_norm),
             *(
@@ -108,9 +106,12 @@ class ResidualCNN(ECGModule):
             ),
             nn.Flatten(),
         )
-        (n_flat,) = self._feature_shape(self.blocks, (n_channels, n_timesteps))
+        (n_flat,) = self._trunk_shape()
         self.head = mlp(n_flat, n_hidden, dropout)
-        self.classifier = nn.Linear(n_hidden[-1], n_outputs)
+        self._build_classifier()
+
+    def _forward_trunk(self, x: torch.Tensor) -> torch.Tensor:
+        return self.blocks(x)
 
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
         """Return the last dense activations ``(batch, n_hidden[-1])``."""

@@ -63,10 +63,12 @@ class RhythmResNet(ECGModule):
     that trains on a CPU: with the defaults a 30-s record at 100 Hz (3,000
     samples) ends as 128 channels of 12 samples.
 
-    Because of the global pooling the network takes inputs of any length
-    (every block rounds half lengths up) and summarises the whole input,
-    unlike the beat-sized networks (:class:`ResidualCNN` and
-    :class:`ConvNet` flatten a fixed-length map).
+    Because of the global pooling the network summarises the whole input,
+    whatever its length: every block rounds half lengths up and the
+    convolutions are zero-padded, so even a single sample passes
+    (:meth:`min_input_lengths`); the beat-sized networks
+    (:class:`ResidualCNN` and :class:`ConvNet`) flatten a fixed-length map
+    instead.
 
     Parameter count: 697,060 for 1 lead and 4 classes with the defaults; it
     does not depend on the input length.
@@ -77,6 +79,8 @@ class RhythmResNet(ECGModule):
         Number of classes.
     n_channels : int, default=1
         Number of leads.
+    n_timesteps : int or None, default=None
+        Input length, checked against the minimum length when given.
     filters : sequence of int, default=(16, 32, 32, 64, 64, 128, 128)
         Output channels of the residual blocks; the stem has ``filters[0]``.
     kernel_size : int, default=9
@@ -106,12 +110,13 @@ class RhythmResNet(ECGModule):
         self,
         n_outputs: int = 4,
         n_channels: int = 1,
+        n_timesteps: int | None = None,
         filters: Sequence[int] = (16, 32, 32, 64, 64, 128, 128),
         kernel_size: int = 9,
         stem_kernel_size: int = 15,
         dropout: float = 0.2,
     ):
-        super().__init__()
+        super().__init__(n_outputs, n_channels, n_timesteps=n_timesteps)
         filters = tuple(int(f) for f in filters)
         if not filters or min(filters) < 1:
             raise ValueError(
@@ -133,7 +138,7 @@ class RhythmResNet(ECGModule):
             blocks.append(_StridedResidualBlock(width, out, kernel_size, dropout))
             width = out
         self.blocks = nn.Sequential(*blocks, nn.BatchNorm1d(width), nn.ReLU())
-        self.classifier = nn.Linear(2 * width, n_outputs)
+        self._build_classifier()
 
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
         """Return the pooled activations ``(batch, 2 * filters[-1])``.

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from sklecg.nn._base import ECGModule, check_min_length, conv_block, mlp, per_block
+from sklecg.nn._base import ECGModule, conv_block, mlp, per_block
 
 __all__ = ["SimpleCNN"]
 
@@ -18,9 +18,9 @@ class SimpleCNN(ECGModule):
     ``Conv1d("same") [- BatchNorm] - ReLU`` layers with ``MaxPool(2)``
     between them, a global max-pool over time, then an optional
     ``Dense(n_hidden) - ReLU`` layer, dropout and the output layer. The
-    global pooling makes the network take any input length beyond
-    ``2 ** (len(filters) - 1)`` samples, and its parameter count independent
-    of the length.
+    global pooling makes the network take any input length from its minimum
+    (:meth:`min_input_lengths`: 4 samples with the defaults), and its
+    parameter count independent of the length.
 
     The defaults are the USTH labwork's 1-D CNN (``Conv 32x5 - pool - Conv
     64x5 - pool - Conv 128x3 - global max-pool - Dense 128 - Dropout 0.5``):
@@ -34,8 +34,8 @@ class SimpleCNN(ECGModule):
         Number of classes.
     n_channels : int, default=1
         Number of leads.
-    n_timesteps : int, default=187
-        Input length (only checked against the minimum length).
+    n_timesteps : int or None, default=None
+        Input length, checked against the minimum length when given.
     filters : sequence of int, default=(32, 64, 128)
         Output channels of each convolution (their number is the depth).
     kernel_sizes : int or sequence of int, default=(5, 5, 3)
@@ -65,15 +65,14 @@ class SimpleCNN(ECGModule):
         self,
         n_outputs: int = 5,
         n_channels: int = 1,
-        n_timesteps: int = 187,
+        n_timesteps: int | None = None,
         filters: Sequence[int] = (32, 64, 128),
         kernel_sizes: int | Sequence[int] = (5, 5, 3),
         n_hidden: int | None = 128,
         dropout: float = 0.5,
         batch_norm: bool = False,
     ):
-        super().__init__()
-        check_min_length("SimpleCNN", n_timesteps, 2 ** (len(filters) - 1), "samples")
+        super().__init__(n_outputs, n_channels, n_timesteps=n_timesteps)
         kernels = per_block(kernel_sizes, len(filters), "kernel_sizes")
         in_channels = [n_channels, *filters[:-1]]
         last = len(filters) - 1
@@ -91,7 +90,7 @@ class SimpleCNN(ECGModule):
         )
         hidden = [] if n_hidden is None else [n_hidden]
         self.head = mlp(filters[-1], hidden, dropout) if hidden else nn.Dropout(dropout)
-        self.classifier = nn.Linear(n_hidden or filters[-1], n_outputs)
+        self._build_classifier()
 
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
         """Return the activations fed to the output layer ``(batch, n_features)``."""

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from sklecg.nn._base import ECGModule, check_min_length, conv_block, mlp
+from sklecg.nn._base import ECGModule, conv_block, mlp
 from sklecg.nn._cnn_lstm import last_lstm_state
 
 __all__ = ["SpectrogramCNNLSTM"]
@@ -35,7 +35,8 @@ class SpectrogramCNNLSTM(ECGModule):
     n_freqs : int, default=33
         Number of frequency bins.
     n_frames : int, default=12
-        Number of time frames (only checked against the minimum).
+        Number of time frames, checked against the minimum (the LSTM takes
+        any number of frames from :meth:`min_input_lengths`).
     n_channels : int, default=1
         Number of spectrogram channels (leads).
     filters : sequence of int, default=(32, 64)
@@ -63,6 +64,11 @@ class SpectrogramCNNLSTM(ECGModule):
     """
 
     input_kind = "spectrogram"
+    input_axes = {"n_freqs": "frequency bins", "n_frames": "frames"}
+    lengthen_hint = (
+        "compute spectrograms with more frequency bins (a larger n_fft) or "
+        "more frames (longer signals or a smaller hop)"
+    )
 
     def __init__(
         self,
@@ -77,10 +83,7 @@ class SpectrogramCNNLSTM(ECGModule):
         n_hidden: int = 64,
         dropout: float = 0.3,
     ):
-        super().__init__()
-        needed = 2 ** len(filters)
-        check_min_length("SpectrogramCNNLSTM", n_freqs, needed, "frequency bins")
-        check_min_length("SpectrogramCNNLSTM", n_frames, needed, "frames")
+        super().__init__(n_outputs, n_channels, n_freqs=n_freqs, n_frames=n_frames)
         in_channels = [n_channels, *filters[:-1]]
         self.blocks = nn.Sequential(
             *(
@@ -88,9 +91,7 @@ class SpectrogramCNNLSTM(ECGModule):
                 for c_in, c_out in zip(in_channels, filters)
             )
         )
-        channels, freqs, _ = self._feature_shape(
-            self.blocks, (n_channels, n_freqs, n_frames)
-        )
+        channels, freqs, _ = self._trunk_shape()
         n_frame_features = channels * freqs
         if lstm_input is None:
             self.project = nn.Identity()
@@ -101,7 +102,10 @@ class SpectrogramCNNLSTM(ECGModule):
             n_frame_features = lstm_input
         self.lstm = nn.LSTM(n_frame_features, lstm_hidden, batch_first=True)
         self.head = mlp(lstm_hidden, [n_hidden], dropout)
-        self.classifier = nn.Linear(n_hidden, n_outputs)
+        self._build_classifier()
+
+    def _forward_trunk(self, x: torch.Tensor) -> torch.Tensor:
+        return self.blocks(x)
 
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
         """Return the dense activations ``(batch, n_hidden)``."""

@@ -6,7 +6,7 @@ import copy
 
 from torch import nn
 
-from sklecg.nn._base import parameterized_layers
+from sklecg.nn._base import ECGModule, parameterized_layers
 
 __all__ = ["freeze_layers", "transfer_module"]
 
@@ -57,9 +57,10 @@ def transfer_module(
 
     Parameters
     ----------
-    source : torch.nn.Module
-        A trained network with an ``nn.Linear`` ``classifier`` attribute
-        (every sklecg architecture); it is not modified.
+    source : ECGModule
+        A trained network (every sklecg architecture, or another
+        :class:`~sklecg.nn.ECGModule` with an ``nn.Linear`` ``classifier``);
+        it is not modified.
     n_outputs : int
         Number of classes of the new task.
     n_trainable_layers : int or None
@@ -67,8 +68,9 @@ def transfer_module(
 
     Returns
     -------
-    module : torch.nn.Module
-        The copy with a freshly initialised ``classifier``.
+    module : ECGModule
+        The copy with a freshly initialised ``classifier``
+        (:meth:`ECGModule.reset_head <sklecg.nn.ECGModule.reset_head>`).
     frozen : list of str
         Names of the frozen layers.
 
@@ -80,12 +82,11 @@ def transfer_module(
     (2, 'head.0')
     """
     head = getattr(source, "classifier", None)
-    if not isinstance(head, nn.Linear):
+    if not isinstance(source, ECGModule) or not isinstance(head, nn.Linear):
         raise TypeError(
-            "Transfer learning needs a module whose output layer is an nn.Linear "
-            f"attribute named 'classifier'; {type(source).__name__} has "
-            f"{type(head).__name__}."
+            "Transfer learning needs a network built on sklecg.nn.ECGModule whose "
+            "output layer is an nn.Linear attribute named 'classifier'; got "
+            f"{type(source).__name__} with {type(head).__name__}."
         )
-    module = copy.deepcopy(source).requires_grad_(True)
-    module.classifier = nn.Linear(head.in_features, n_outputs)
+    module = copy.deepcopy(source).requires_grad_(True).reset_head(n_outputs)
     return module, freeze_layers(module, n_trainable_layers)
