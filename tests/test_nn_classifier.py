@@ -23,6 +23,7 @@ from sklecg.nn import (
     SimpleCNN,
     SpectrogramCNNLSTM,
 )
+from sklecg.nn._callbacks import random_crop
 
 # see the Notes of ECGClassifier for why these two cannot pass
 EXPECTED_FAILED_CHECKS = {
@@ -155,7 +156,7 @@ def test_clone_gives_unfitted_twin_and_joblib_round_trip(tmp_path):
     joblib.dump(net, tmp_path / "net.joblib")
     loaded = joblib.load(tmp_path / "net.joblib")
     np.testing.assert_array_equal(loaded.predict_proba(X), net.predict_proba(X))
-    assert loaded.device == "auto"
+    assert loaded.get_params()["device"] == "auto"
 
 
 def test_unfitted_net_is_honestly_unfitted():
@@ -200,7 +201,7 @@ def _spectrogram_module():
 
 def test_bad_predict_input_and_unseen_labels():
     X, y = toy_signals()
-    net = small_net(max_epochs=1).fit(X, y)
+    net = small_net(module=ConvNet, max_epochs=1).fit(X, y)  # fixed length
     with pytest.raises(ValueError, match="X has 50 features, but ECGClassifier is"):
         net.predict(X[:, :50])
     with pytest.raises(
@@ -213,6 +214,22 @@ def test_bad_predict_input_and_unseen_labels():
         net.partial_fit(X[:3], ["N", "S", "Q"])
     net.partial_fit(X, y)  # known labels: continues training
     assert len(net.history_) == 2
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"module": SimpleCNN}, {"module": RhythmResNet, "module__filters": (8, 16)}],
+)
+def test_a_module_taking_any_length_predicts_on_any_length(params):
+    X, y = toy_signals()
+    net = small_net(**params, max_epochs=1).fit(X, y)
+    assert net.get_params()["module__n_timesteps"] == 64
+    for length in (40, 64, 150):
+        signals = np.resize(X, (len(X), length))
+        assert net.predict_proba(signals).shape == (90, 3)
+        assert net.embed(signals[:, None]).shape[0] == 90  # 3-D, one lead
+    with pytest.raises(ValueError, match="fitted on 1-lead signals of length 64"):
+        net.predict(np.stack([X, X], axis=1))  # the number of leads still counts
 
 
 @pytest.mark.parametrize(
@@ -238,8 +255,9 @@ def test_defaults_and_optimizer_choice():
     group = net.optimizer_.param_groups[0]
     assert group["lr"] == 1e-3 and group["weight_decay"] == 1e-3
     assert dict(net.callbacks_)["early_stopping"].patience == 5
-    assert net.device == "auto"
     expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert net.get_params()["device"] == "auto" and net.device == expected
+    assert clone(net).get_params()["device"] == "auto"
     assert next(net.module_.parameters()).device.type == expected
     for name, cls in [
         ("adam", "Adam"),
@@ -286,10 +304,21 @@ def test_lr_schedulers():
     net = small_net(lr_scheduler="step", lr_factor=0.5, lr_step_size=1, patience=None)
     net.fit(X, y)
     assert net.optimizer_.param_groups[0]["lr"] == pytest.approx(1e-3 * 0.5**3)
-    net = small_net(lr_scheduler="plateau", lr_factor=0.2, lr_step_size=4)
+    net = small_net(lr_scheduler="plateau", lr_factor=0.2)
     policy = dict(net.fit(X, y).callbacks_)["lr_scheduler"].lr_scheduler_
     assert type(policy).__name__ == "ReduceLROnPlateau"
+    assert (policy.factor, policy.patience) == (0.2, 10)
+    net.set_params(callbacks__lr_scheduler__patience=4)
+    policy = dict(net.fit(X, y).callbacks_)["lr_scheduler"].lr_scheduler_
     assert (policy.factor, policy.patience) == (0.2, 4)
+
+
+@pytest.mark.parametrize("scheduler", ["plateau", "cosine", None])
+def test_lr_step_size_is_only_the_period_of_the_step_schedule(scheduler):
+    X, y = toy_signals()
+    net = small_net(lr_scheduler=scheduler, lr_step_size=4)
+    with pytest.raises(ValueError, match="lr_step_size is the period of lr_sched"):
+        net.fit(X, y)
 
 
 def test_cosine_schedule_follows_half_a_cosine_over_max_epochs():
@@ -381,7 +410,7 @@ def test_pickle_keeps_auto_device():
     X, y = toy_signals()
     net = small_net(max_epochs=1).fit(X, y)
     loaded = pickle.loads(pickle.dumps(net))
-    assert loaded.device == "auto"
+    assert loaded.get_params()["device"] == "auto"
     np.testing.assert_array_equal(loaded.predict(X), net.predict(X))
     assert isinstance(dict(loaded.callbacks_)["early_stopping"], EarlyStopping)
 
@@ -416,16 +445,15 @@ def test_train_crop_length_feeds_random_windows_while_training_only():
 
 
 def test_random_crop_takes_contiguous_windows_at_random_offsets():
-    net = small_net(train_crop_length=5)
     X = torch.arange(2 * 3 * 20, dtype=torch.float32).view(2, 3, 20)
     torch.manual_seed(0)
-    crops = net._random_crop(X)
+    crops = random_crop(X, 5)
     assert crops.shape == (2, 3, 5)
     starts = crops[:, 0, 0] - X[:, 0, 0]
     for signal, start in zip(range(2), starts.long().tolist(), strict=True):
         assert 0 <= start <= 15
         torch.testing.assert_close(crops[signal], X[signal, :, start : start + 5])
-    offsets = {int(net._random_crop(X)[0, 0, 0]) for _ in range(30)}
+    offsets = {int(random_crop(X, 5)[0, 0, 0]) for _ in range(30)}
     assert len(offsets) > 5
 
 

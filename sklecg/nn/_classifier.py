@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import numpy as np
 import torch
+from scipy.sparse import issparse
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
@@ -18,12 +19,14 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 from skorch import NeuralNet, NeuralNetClassifier
-from skorch.callbacks import EarlyStopping, EpochScoring, LRScheduler, ProgressBar
+from skorch.callbacks import EarlyStopping, EpochScoring, ProgressBar
 from skorch.dataset import ValidSplit
+from skorch.helper import SliceDict
 from skorch.utils import data_from_dataset, to_numpy, to_tensor
 from torch import nn
 from torch.utils.data import BatchSampler, Dataset, RandomSampler, SequentialSampler
 
+from sklecg.nn import _callbacks as cb
 from sklecg.nn._sampling import BalancedSampler, compute_class_weight
 from sklecg.nn._transfer import transfer_module
 from sklecg.utils._terminal import stderr_is_terminal
@@ -35,23 +38,21 @@ from sklecg.utils.validation import (
 
 __all__ = ["ECGClassifier"]
 
-_OPTIMIZERS = {
-    "adam": torch.optim.Adam,
-    "adamw": torch.optim.AdamW,
-    "rmsprop": torch.optim.RMSprop,
-    "sgd": torch.optim.SGD,
-}
+_OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW}
+_OPTIMIZERS.update(rmsprop=torch.optim.RMSprop, sgd=torch.optim.SGD)
 _SCHEDULERS = (None, "step", "plateau", "cosine")
-_PRECISIONS = {"fp32": None, "bf16": torch.bfloat16}
-# keys of the training data when sample weights travel beside the signals
+# keys of the training data when sample weights travel beside the inputs
 _SIGNALS, _SAMPLE_WEIGHT = "signals", "sample_weight"
-# NeuralNet attributes that are not parameters of ECGClassifier: the split is
-# built from ``validation_fraction`` and the classes come from ``y``.
+# NeuralNet attributes that are not parameters: the split is built from
+# validation_fraction, the classes come from y
 _NOT_PARAMS = ("train_split", "classes")
 
 
-def _softmax(logits: torch.Tensor) -> torch.Tensor:
-    return torch.softmax(logits, dim=-1)
+def _resolve_device(device):
+    """The device ``"auto"`` stands for: CUDA when available, else the CPU."""
+    if isinstance(device, str) and device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return device
 
 
 def _encoded_accuracy(net, X, y) -> float:
@@ -59,56 +60,42 @@ def _encoded_accuracy(net, X, y) -> float:
     return float(np.mean(net.predict_proba(X).argmax(axis=1) == to_numpy(y)))
 
 
-def _auto_device() -> str:
-    return "cuda" if torch.cuda.is_available() else "cpu"
-
-
-def _is_auto(device) -> bool:
-    return isinstance(device, str) and device == "auto"
-
-
-def _check_non_negative_weights(name: str, weights) -> None:
-    """Refuse negative class weights, given as a dict or as an array."""
+def _negative(weights) -> bool:
     if weights is None or isinstance(weights, str):
-        return
+        return False
     values = list(weights.values()) if isinstance(weights, Mapping) else weights
-    if not np.all(np.asarray(values, dtype=np.float64) >= 0):
-        raise ValueError(
-            f"{name} must hold non-negative class weights (0 ignores a class); "
-            f"got {weights!r}. Pass weights >= 0, or class_weight='balanced'."
-        )
+    return not np.all(np.asarray(values, dtype=np.float64) >= 0)
 
 
 class ECGClassifier(NeuralNetClassifier):
     """PyTorch ECG classifier with the scikit-learn interface (skorch-based).
 
-    Takes numpy signals ``(n, n_timesteps)`` (a channel axis is added),
-    ``(n, n_leads, n_timesteps)``, or spectrograms ``(n, n_freqs, n_frames)``
-    for 2-D modules such as :class:`SpectrogramCNNLSTM`; float64 is cast to
-    float32. Labels may be ints or strings: they are encoded in ``fit``,
-    ``predict`` returns the user's labels and ``predict_proba`` columns follow
-    ``classes_``. The module's ``n_outputs`` and input size (``n_channels``,
-    ``n_timesteps`` or ``n_freqs``, ``n_frames``: whichever its constructor
-    takes) are inferred at ``fit`` unless given as ``module__...``.
+    ``X`` is an array of signals ``(n, n_timesteps)`` (a channel axis is
+    added) or ``(n, n_leads, n_timesteps)``, of spectrograms ``(n, n_freqs,
+    n_frames)`` for modules such as :class:`SpectrogramCNNLSTM`, or a dict
+    (a :class:`skorch.helper.SliceDict` for cross-validation) of arrays
+    passed to the module's ``forward`` as keyword arguments, e.g.
+    ``{"signal": ..., "features": (n, k)}`` (``"signal"`` is shaped like an
+    array ``X``). Inputs become float32; labels may be ints or strings.
 
-    Every parameter below, every ``module__``/``optimizer__``/``criterion__``
-    argument and the named callbacks (``callbacks__early_stopping__patience``,
-    ``callbacks__lr_scheduler__...``) can be searched by ``GridSearchCV``.
-    Best weights of early stopping are kept in memory (no checkpoint files),
-    so parallel searches are safe.
+    Each fresh ``fit`` infers the sizes the module's constructor takes:
+    ``n_outputs``, ``n_channels`` and ``n_timesteps`` (or ``n_freqs``,
+    ``n_frames``) of the signals, ``n_features`` of ``X["features"]``. They
+    are learned (``module_sizes_``) and shown by ``get_params()`` as
+    ``module__...`` parameters; ``module__...`` arguments passed by the user
+    win. ``clone`` (and so ``GridSearchCV``) leaves them out, so that a clone
+    infers them from its own data. ``predict`` refuses another signal length
+    only when the module takes ``n_timesteps`` (or ``n_frames``).
 
     Parameters
     ----------
     module : torch.nn.Module class or instance, default=None
-        The network, e.g. :class:`SimpleCNN` (pass the class so that sizes
-        are inferred and every fit starts from fresh weights). Leave None
-        when ``init_from`` is given.
+        The network, e.g. :class:`SimpleCNN`; None with ``init_from``.
     criterion : torch loss class, default=torch.nn.CrossEntropyLoss
         Loss on logits, e.g. :class:`FocalLoss`.
-    optimizer : {"adamw", "adam", "rmsprop", "sgd"} or torch optimizer class, \
+    optimizer : {"adamw", "adam", "rmsprop", "sgd"} or optimizer class, \
             default="adamw"
-        The optimizer. ``optimizer__weight_decay`` defaults to ``1e-3``;
-        other optimizer arguments are passed as ``optimizer__...``.
+        Arguments go as ``optimizer__...``; ``weight_decay`` defaults to 1e-3.
     lr : float, default=1e-3
         Learning rate.
     max_epochs : int, default=20
@@ -116,75 +103,49 @@ class ECGClassifier(NeuralNetClassifier):
     batch_size : int, default=64
         Mini-batch size (-1 for the whole set).
     validation_fraction : float or None, default=0.1
-        Fraction of the training data held out (stratified, seeded by
-        ``random_state``) to monitor ``valid_loss``; None or 0 trains on
-        everything and disables early stopping.
+        Stratified fraction held out to monitor ``valid_loss``; None or 0
+        trains on everything (and disables early stopping).
     patience : int or None, default=5
-        Early stopping: stop when ``valid_loss`` has not improved for this
-        many epochs and restore the best weights. None disables it.
+        Stop after this many epochs without a lower ``valid_loss`` and
+        restore the best weights (kept in memory); None never stops early.
     lr_scheduler : {None, "step", "plateau", "cosine"}, default=None
-        ``"step"``: multiply the learning rate by ``lr_factor`` every
-        ``lr_step_size`` epochs (``StepLR``); ``"plateau"``: multiply it by
-        ``lr_factor`` after ``lr_step_size`` epochs without improvement of the
-        monitored loss (``ReduceLROnPlateau``); ``"cosine"``: lower it along a
-        half cosine from ``lr`` to 0 over ``max_epochs`` epochs
-        (``CosineAnnealingLR``; ``lr_factor`` and ``lr_step_size`` unused).
+        The ``"lr_scheduler"`` callback: ``"step"`` multiplies the learning
+        rate by ``lr_factor`` every ``lr_step_size`` epochs, ``"plateau"``
+        after ``callbacks__lr_scheduler__patience`` (10) epochs without a
+        lower monitored loss; ``"cosine"`` lowers it to 0 over ``max_epochs``.
     lr_factor : float, default=0.1
-        Multiplicative factor of the scheduler.
-    lr_step_size : int, default=10
-        Step period (``"step"``) or patience (``"plateau"``) in epochs.
+        Factor of ``"step"`` and ``"plateau"``.
+    lr_step_size : int or None, default=None
+        Period of ``"step"`` in epochs (None: 10); other schedules refuse it.
     class_weight : None, "balanced" or dict, default=None
-        Loss weights per class, ``w_c = (n / (k n_c)) ** class_weight_alpha``
-        for ``"balanced"``; a dict maps labels to non-negative weights
-        (negative ones are refused). Passed to the criterion as ``weight``.
+        Loss weights, ``(n / (k n_c)) ** class_weight_alpha`` for
+        ``"balanced"``; a dict maps labels to weights >= 0.
     class_weight_alpha : float, default=1.0
         Exponent of the class weights (0: none, 1: fully balanced).
     sampler_ratio : float or None, default=None
-        Balanced mini-batch sampling: each epoch, every class smaller than
-        ``sampler_ratio`` times the majority class is over-sampled to that
-        size (:class:`BalancedSampler`). None shuffles the data as is.
+        Each epoch over-samples every class to at least this fraction of the
+        majority class (:class:`BalancedSampler`).
     precision : {"fp32", "bf16"}, default="fp32"
-        Arithmetic of the forward passes (training, validation, ``predict``).
-        ``"bf16"`` runs them under ``torch.autocast`` with bfloat16 (weights,
-        gradients and the loss stay float32): on CPUs with AVX-512 BF16 or
-        AMX and on recent GPUs it trains about 1.3-1.8 times faster (see
-        ``benchmarks/bench_training.py``); elsewhere it is emulated and slower.
+        ``"bf16"`` runs forward passes under bfloat16 ``torch.autocast``.
     train_crop_length : int or None, default=None
-        Random-crop augmentation: every training mini-batch feeds the network
-        a window of this many samples of each signal, at a random offset
-        drawn anew for every signal and epoch. Validation, ``predict`` and
-        ``embed`` see the whole signals, so the module must take any length
-        (a global pooling network such as :class:`RhythmResNet`). Signals
-        repeated to a common length (``Resampler(short="repeat")``) give
-        crops that wrap around short records. None trains on whole signals.
+        Train on random windows of this many samples (the ``"random_crop"``
+        callback); the module must take any length.
     init_from : fitted ECGClassifier or torch.nn.Module, default=None
-        Transfer learning: start from a copy of this trained network with a
-        new output layer for the classes of ``y``. ``sklearn.clone`` (hence
-        ``GridSearchCV``) returns unfitted copies of estimators, so inside a
-        search pass the trained module, ``init_from=net.module_``.
+        Transfer learning: a copy of this network with a new output layer
+        (inside a search pass the module, ``init_from=net.module_``).
     n_trainable_layers : int or None, default=1
-        With ``init_from``: how many of the last layers with parameters are
-        trained (1 = only the new output layer); None fine-tunes everything.
-        Frozen layers, BatchNorm statistics included, keep their weights.
+        With ``init_from``, the last layers trained (the ``"freezer"``
+        callback; the others keep weights and BatchNorm statistics).
     random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation, shuffling, dropout, the validation split
-        and the sampler; two fits with the same int give identical weights
-        on CPU. The global torch random state is restored after ``fit``.
+        Seeds weights, shuffling, dropout, split and sampler; the global
+        torch random state is restored after ``fit``.
     device : str, default="auto"
-        ``"auto"`` uses CUDA when available, else the CPU; any torch device
-        string otherwise.
+        ``"auto"`` (kept by ``get_params`` and pickles) uses CUDA when
+        available, else the CPU; ``net.device`` is the device in use.
     verbose : int, default=0
-        How much ``fit`` tells while training:
-
-        * 0: nothing;
-        * 1: one line per epoch on stdout (losses, validation accuracy,
-          duration);
-        * 2: as 1, plus a progress bar of the epoch's batches on stderr
-          (skorch's ``ProgressBar``, a ``"progress_bar"`` callback) when
-          stderr is a terminal; elsewhere (a file, a CI log) as 1.
+        1: one line per epoch; 2: also a progress bar on a terminal.
     **kwargs
-        Other skorch ``NeuralNet`` arguments (``callbacks``, ``warm_start``,
-        ``iterator_train__...``) and prefixed ``module__``, ``optimizer__``,
+        Other ``NeuralNet`` arguments and ``module__``, ``optimizer__``,
         ``criterion__``, ``callbacks__`` arguments.
 
     Attributes
@@ -192,51 +153,35 @@ class ECGClassifier(NeuralNetClassifier):
     classes_ : ndarray of shape (n_classes,)
         The labels seen in ``fit``, in ``predict_proba`` column order.
     module_ : torch.nn.Module
-        The trained network (on ``device``).
-    input_shape_ : tuple of int
-        Shape of one network input, e.g. ``(1, 187)``.
+        The trained network.
+    input_shape_ : tuple of int or dict
+        Shape of one network input, e.g. ``(1, 187)`` (per key for a dict).
     n_features_in_ : int
-        ``X.shape[1]`` seen in ``fit``.
+        ``X.shape[1]`` seen in ``fit`` (for an array ``X``).
+    module_sizes_ : dict
+        The sizes inferred from the data that the module's constructor takes.
     class_weight_ : ndarray of shape (n_classes,) or None
         The loss weights used.
     frozen_layers_ : list of str
         Names of the layers frozen by transfer learning.
-    history_ : skorch.History
-        Per-epoch losses and durations.
 
     Notes
     -----
-    Grad-CAM and other inspection tools use :meth:`prepare_input` to build
-    the exact tensor ``predict`` feeds to ``module_``.
-
-    scikit-learn's estimator checks pass (``tests/test_nn_classifier.py``)
-    except three, declared as expected failures:
-
-    * ``check_no_attributes_set_in_init``: skorch's ``NeuralNet.__init__``
-      sets ``history_``, ``initialized_`` and ``virtual_params_`` and stores
-      prefixed arguments (``module__...``, ``optimizer__weight_decay``) as
-      attributes. Fitted-ness is still reported honestly: an unfitted net
-      raises ``NotFittedError`` (skorch #1118).
-    * ``check_fit2d_1feature``: convolution and pooling layers need a
-      minimum signal length; a 1-sample signal is rejected with a message
-      naming that minimum rather than scikit-learn's "1 feature(s)" wording.
-    * ``check_sample_weight_equivalence_on_dense_data``: mini-batch training
-      sees repeated rows in more batches (and BatchNorm statistics) than
-      weighted ones; the loss itself equals that of repeated rows.
+    Three scikit-learn estimator checks fail by design: skorch's ``__init__``
+    sets attributes; networks need a minimum signal length
+    (``check_fit2d_1feature``); mini-batches see repeated rows more often
+    than weighted ones (``check_sample_weight_equivalence_on_dense_data``).
 
     Examples
     --------
     >>> import numpy as np
     >>> from sklecg.nn import ECGClassifier, SimpleCNN
-    >>> rng = np.random.default_rng(0)
-    >>> X = rng.normal(size=(40, 64))
+    >>> X = np.random.default_rng(0).normal(size=(40, 64))
     >>> y = np.array(["N", "V"] * 20)
     >>> X[y == "V", 20:40] += 3.0
-    >>> clf = ECGClassifier(SimpleCNN, max_epochs=3, random_state=0)
-    >>> clf.fit(X, y).predict(X[:3]).tolist()[0] in ("N", "V")
-    True
-    >>> clf.predict_proba(X[:3]).shape, clf.embed(X[:3]).shape
-    ((3, 2), (3, 128))
+    >>> clf = ECGClassifier(SimpleCNN, max_epochs=3, random_state=0).fit(X, y)
+    >>> clf.predict(X[:2]).shape, clf.get_params()["module__n_timesteps"]
+    ((2,), 64)
     """
 
     def __init__(
@@ -252,7 +197,7 @@ class ECGClassifier(NeuralNetClassifier):
         patience: int | None = 5,
         lr_scheduler: str | None = None,
         lr_factor: float = 0.1,
-        lr_step_size: int = 10,
+        lr_step_size: int | None = None,
         class_weight=None,
         class_weight_alpha: float = 1.0,
         sampler_ratio: float | None = None,
@@ -280,7 +225,6 @@ class ECGClassifier(NeuralNetClassifier):
         self.init_from = init_from
         self.n_trainable_layers = n_trainable_layers
         self.random_state = random_state
-        kwargs.setdefault("optimizer__weight_decay", 1e-3)
         super().__init__(
             module,
             criterion=criterion,
@@ -294,13 +238,32 @@ class ECGClassifier(NeuralNetClassifier):
             **kwargs,
         )
 
-    # ----------------------------------------------------------- parameters
+    # ------------------------------------------------------------ parameters
+    @property
+    def device(self):
+        """The torch device in use: the ``device`` parameter, "auto" resolved."""
+        return _resolve_device(self.__dict__["device"])
+
+    @device.setter
+    def device(self, value):
+        self.__dict__["device"] = value
+
+    def __setstate__(self, state):
+        super().__setstate__({**state, "device": _resolve_device(state["device"])})
+        if state["device"] == "auto":
+            self.device = "auto"
+
     def _get_param_names(self):
-        return [
-            name
-            for name in super()._get_param_names()
-            if not name.startswith("_") and name not in _NOT_PARAMS
-        ]
+        names = super()._get_param_names()
+        return [n for n in names if not n.startswith("_") and n not in _NOT_PARAMS]
+
+    def get_params(self, deep=True, **kwargs):
+        """Parameters; with ``deep``, also the module sizes inferred by fit."""
+        params = {**super().get_params(deep, **kwargs), "device": vars(self)["device"]}
+        if deep and isinstance(self.module, type):
+            sizes = getattr(self, "module_sizes_", {})
+            params = {**{f"module__{k}": v for k, v in sizes.items()}, **params}
+        return params
 
     def __sklearn_is_fitted__(self) -> bool:
         return bool(self.initialized_) and hasattr(self, "label_encoder_")
@@ -313,96 +276,100 @@ class ECGClassifier(NeuralNetClassifier):
             )
         return self.label_encoder_.classes_
 
-    def _validate_hyperparameters(self) -> None:
-        fraction = self.validation_fraction
-        if fraction is not None and not 0 <= fraction < 1:
-            raise ValueError(
-                f"validation_fraction must be None or in [0, 1), got {fraction}."
-            )
-        if self.lr_scheduler not in _SCHEDULERS:
-            raise ValueError(
-                f"lr_scheduler must be one of {_SCHEDULERS}, got {self.lr_scheduler!r}."
-            )
-        epochs = self.max_epochs
-        if (
-            isinstance(epochs, bool)
-            or not isinstance(epochs, int | np.integer)
-            or (epochs < 1)
-        ):
-            raise ValueError(
-                f"max_epochs must be a positive int (the number of training "
-                f"epochs), got {epochs!r}."
-            )
-        if not isinstance(self.precision, str) or self.precision not in _PRECISIONS:
-            raise ValueError(
-                f"precision must be one of {sorted(_PRECISIONS)}, got "
-                f"{self.precision!r}."
-            )
-        if isinstance(self.optimizer, str) and self.optimizer.lower() not in (
-            _OPTIMIZERS
-        ):
-            raise ValueError(
-                f"optimizer {self.optimizer!r} is unknown; pass one of "
-                f"{sorted(_OPTIMIZERS)} or a torch.optim.Optimizer class."
-            )
-        if (self.module is None) == (self.init_from is None):
-            raise ValueError(
-                "Pass exactly one of module (a network class such as SimpleCNN) "
-                "and init_from (a trained network to transfer); got "
-                f"module={self.module!r}, init_from={type(self.init_from).__name__}."
-            )
-        verbose = self.verbose
-        if not isinstance(verbose, int | np.integer) or verbose < 0:
-            raise ValueError(
-                "verbose must be an int >= 0 (0: quiet, 1: one line per epoch, "
-                f"2: also a progress bar of the batches), got {verbose!r}."
-            )
-        _check_non_negative_weights("class_weight", self.class_weight)
-        _check_non_negative_weights(
-            "criterion__weight", self.get_params_for("criterion").get("weight")
-        )
+    @property
+    def frozen_layers_(self) -> list[str]:
+        freezer = dict(getattr(self, "callbacks_", [])).get("freezer")
+        return [] if freezer is None else freezer.frozen_layers_
 
-    # --------------------------------------------------------------- device
-    @contextmanager
-    def _on_device(self):
-        """Resolve ``device="auto"`` for the duration of a call."""
-        requested = self.device
-        if not _is_auto(requested):
-            yield
-            return
-        self.device = _auto_device()
-        try:
-            yield
-        finally:
-            self.device = requested
+    def _check_params(self) -> None:
+        fraction, epochs, crop = (
+            self.validation_fraction,
+            self.max_epochs,
+            self.train_crop_length,
+        )
+        weights = {
+            "class_weight": self.class_weight,
+            "criterion__weight": self.get_params_for("criterion").get("weight"),
+        }
+        problems = [
+            fraction is not None
+            and not 0 <= fraction < 1
+            and f"validation_fraction must be None or in [0, 1), got {fraction}.",
+            self.lr_scheduler not in _SCHEDULERS
+            and f"lr_scheduler must be one "
+            f"of {_SCHEDULERS}, got {self.lr_scheduler!r}.",
+            self.lr_step_size is not None
+            and self.lr_scheduler != "step"
+            and f"lr_step_size is the period of lr_scheduler='step' only, got "
+            f"{self.lr_step_size} with lr_scheduler={self.lr_scheduler!r}; leave"
+            " it None (set the patience of 'plateau' with "
+            "callbacks__lr_scheduler__patience=...).",
+            (
+                isinstance(epochs, bool)
+                or not isinstance(epochs, int | np.integer)
+                or epochs < 1
+            )
+            and "max_epochs must be a positive int (the number "
+            f"of training epochs), got {epochs!r}.",
+            self.precision not in ("bf16", "fp32")
+            and f"precision must be one of ['bf16', 'fp32'], got {self.precision!r}.",
+            isinstance(self.optimizer, str)
+            and self.optimizer.lower() not in _OPTIMIZERS
+            and f"optimizer {self.optimizer!r} is unknown; pass one "
+            f"of {sorted(_OPTIMIZERS)} or a torch.optim.Optimizer class.",
+            (self.module is None) == (self.init_from is None)
+            and "Pass exactly "
+            "one of module (a network class such as SimpleCNN) and init_from (a"
+            f" trained network to transfer); got module={self.module!r}, "
+            f"init_from={type(self.init_from).__name__}.",
+            (not isinstance(self.verbose, int | np.integer) or self.verbose < 0)
+            and "verbose must be an int >= 0 (0: quiet, 1: one line per epoch, 2:"
+            f" also a progress bar of the batches), got {self.verbose!r}.",
+            crop is not None
+            and (
+                isinstance(crop, bool)
+                or not isinstance(crop, int | np.integer)
+                or crop < 1
+            )
+            and "train_crop_length must "
+            f"be None or a positive int (a number of samples), got {crop!r}.",
+            *(
+                _negative(value)
+                and f"{name} must hold non-negative class weights"
+                f" (0 ignores a class); got {value!r}. Pass weights >= 0, or "
+                "class_weight='balanced'."
+                for name, value in weights.items()
+            ),
+        ]
+        for problem in problems:
+            if problem:
+                raise ValueError(problem)
 
     @contextmanager
     def _seeded(self):
-        """Seed torch for one fit; the global torch RNG is restored after."""
-        if self.random_state is None:
-            self._seed = None
-            yield
-            return
-        self._seed = int(check_random_state(self.random_state).randint(2**31 - 1))
-        with torch.random.fork_rng():
-            torch.manual_seed(self._seed)
+        """Seed torch from ``random_state``; the global RNG is restored after."""
+        seed = self._seed()
+        with torch.random.fork_rng(enabled=seed is not None):
+            if seed is not None:
+                torch.manual_seed(seed)
             yield
 
-    def __setstate__(self, state):
-        auto = _is_auto(state["device"])
-        if auto:
-            state["device"] = _auto_device()
-        super().__setstate__(state)
-        if auto:
-            self.device = "auto"
+    def _seed(self) -> int | None:
+        if self.random_state is not None:
+            return int(check_random_state(self.random_state).randint(2**31 - 1))
+        return None
 
-    # ---------------------------------------------------------------- input
-    def _module_kind(self) -> str:
+    # ------------------------------------------------------------------ input
+    def _module_class(self) -> type:
         source = self.module if self.init_from is None else self._source_module()
-        return getattr(source, "input_kind", "signal")
+        return source if isinstance(source, type) else type(source)
 
-    def _check_X(self, X, *, reset: bool) -> np.ndarray:
-        """Validate signals and add the channel axis (numpy float32)."""
+    def _module_params(self):
+        """The constructor parameters of the module's class."""
+        return inspect.signature(self._module_class()).parameters
+
+    def _as_input(self, X):
+        """Validated float32 signals and the network input (channel axis added)."""
         if isinstance(X, np.ndarray):
             empty = X.size == 0
         else:
@@ -414,20 +381,81 @@ class ECGClassifier(NeuralNetClassifier):
             # messages; empty input, NaN and ragged lists check_signals'
             X = check_array(X, allow_nd=True, ensure_all_finite=False)
         signals = check_signals(X, allow_variable_length=False)
-        if self._module_kind() == "spectrogram":
-            if signals.ndim != 3:
-                raise ValueError(
-                    "This module takes spectrograms of shape (n_samples, "
-                    f"n_freqs, n_frames); got an array of shape {signals.shape}. "
-                    "Compute them with sklecg.features.STFTFeatures."
+        spectrogram = getattr(self._module_class(), "input_kind", "") == "spectrogram"
+        if spectrogram and signals.ndim != 3:
+            raise ValueError(
+                "This module takes spectrograms of shape (n_samples, n_freqs, "
+                f"n_frames); got an array of shape {signals.shape}. Compute "
+                "them with sklecg.features.STFTFeatures."
+            )
+        return signals, signals[
+            :, None
+        ] if spectrogram or signals.ndim == 2 else signals
+
+    def _as_named_input(self, X) -> SliceDict:
+        if not X or _SAMPLE_WEIGHT in X:
+            raise ValueError(
+                f"X is a dict with keys {list(X)}; pass one array "
+                f"per module input, under any key but "
+                f"{_SAMPLE_WEIGHT!r} (use fit's sample_weight)."
+            )
+        inputs = {}
+        for key, value in X.items():
+            try:
+                inputs[key] = (
+                    self._as_input(value)[1]
+                    if key == "signal"
+                    else (check_array(value, dtype=np.float32, ensure_2d=False))
                 )
-            inputs = signals[:, None]
-        else:
-            inputs = signals[:, None] if signals.ndim == 2 else signals
+            except ValueError as exc:
+                raise ValueError(f"X[{key!r}]: {exc}") from exc
+        rows = {key: len(value) for key, value in inputs.items()}
+        if len(set(rows.values())) > 1:
+            raise ValueError(
+                f"The arrays of X must have one row per sample; "
+                f"got these numbers of rows: {rows}."
+            )
+        return SliceDict(**inputs)
+
+    def _check_X(self, X, *, reset: bool):
+        """The network input of ``X``: a float32 array or SliceDict."""
+        named = isinstance(X, Mapping) and not issparse(X)  # dok arrays are dicts
+        signals, inputs = (
+            (None, self._as_named_input(X)) if named else self._as_input(X)
+        )
+        shape = (
+            {k: v.shape[1:] for k, v in inputs.items()} if named else inputs.shape[1:]
+        )
         if reset:
-            self.n_features_in_ = signals.shape[1]
-            self.input_shape_ = inputs.shape[1:]
-        elif inputs.shape[1:] != tuple(self.input_shape_):
+            self.input_shape_ = shape
+            vars(self).pop("n_features_in_", None)
+            if not named:
+                self.n_features_in_ = signals.shape[1]
+            return inputs
+        fitted, name = self.input_shape_, type(self).__name__
+        if (
+            named != isinstance(fitted, Mapping)
+            or named
+            and shape.keys() != fitted.keys()
+        ):
+            keys = f"a dict with keys {sorted(fitted)}" if named else "an array"
+            raise ValueError(
+                f"{name} was fitted on X given as {keys}; pass X in the same form."
+            )
+        # the length is free unless the module is built for one (a default)
+        lengths = ("n_timesteps", "n_frames")
+        params = self._module_params()
+        free = all(params[n].default is None for n in lengths if n in params)
+        for key in fitted if named else [None]:
+            got, want = (shape[key], fitted[key]) if named else (shape, fitted)
+            signal = key in (None, "signal")
+            if got[:-1] == want[:-1] and (signal and free or got[-1] == want[-1]):
+                continue
+            if named:
+                raise ValueError(
+                    f"{name} was fitted on X[{key!r}] rows of shape "
+                    f"{want} and received {got}; pass that shape."
+                )
             raise ValueError(self._input_mismatch(signals.shape))
         return inputs
 
@@ -446,15 +474,16 @@ class ECGClassifier(NeuralNetClassifier):
             return (
                 f"X has {shape[1]} features, but {name} is expecting {length} "
                 f"features as input (signals of length {length} seen in fit); "
-                f"resample them with sklecg.preprocessing.Resampler(length={length})."
+                "resample them with sklecg.preprocessing.Resampler("
+                f"length={length})."
             )
         expected = (
             f"(n_samples, {length})" if two_d else f"(n_samples, {n_leads}, {length})"
         )
         return (
-            f"{name} was fitted on {n_leads}-lead signals of length {length} and "
-            f"received a {len(shape)}-D array of shape {shape}; pass an array "
-            f"of shape {expected}."
+            f"{name} was fitted on {n_leads}-lead signals of length {length} "
+            f"and received a {len(shape)}-D array of shape {shape}; pass an "
+            f"array of shape {expected}."
         )
 
     def _check_y(self, y, n_samples: int, *, reset: bool) -> np.ndarray:
@@ -466,14 +495,12 @@ class ECGClassifier(NeuralNetClassifier):
                 f"X and y have different numbers of samples: {n_samples} and {len(y)}."
             )
         if reset:
-            encoder = LabelEncoder().fit(y)
-            if len(encoder.classes_) < 2:
+            self.label_encoder_ = LabelEncoder().fit(y)
+            if len(self.classes_) < 2:
+                del self.label_encoder_
                 raise ValueError(
-                    "y has only one class "
-                    f"({encoder.classes_[0]!r}); a classifier needs at least 2."
+                    f"y has only one class ({y[0]!r}); a classifier needs at least 2."
                 )
-            self.label_encoder_ = encoder
-            return encoder.transform(y).astype(np.int64)
         unseen = np.setdiff1d(y, self.classes_)
         if unseen.size:
             raise ValueError(
@@ -483,124 +510,55 @@ class ECGClassifier(NeuralNetClassifier):
             )
         return self.label_encoder_.transform(y).astype(np.int64)
 
-    def _check_crop(self, shape: tuple) -> None:
-        """Reject a crop length that is no length or that the input cannot give."""
-        crop = self.train_crop_length
-        if crop is None:
-            return
-        if isinstance(crop, bool) or not isinstance(crop, int | np.integer) or crop < 1:
-            raise ValueError(
-                f"train_crop_length must be None or a positive int (a number of "
-                f"samples), got {crop!r}."
-            )
-        if self._module_kind() == "spectrogram":
-            raise ValueError(
-                "train_crop_length crops signals; this module takes "
-                "spectrograms. Pass train_crop_length=None."
-            )
-        if crop > shape[-1]:
-            raise ValueError(
-                f"train_crop_length={crop} is longer than the signals "
-                f"({shape[-1]} samples); pass at most {shape[-1]}, or None."
-            )
+    def _module_sizes(self) -> dict:
+        """The sizes of the data that the module's constructor takes."""
+        shapes = self.input_shape_
+        named = shapes if isinstance(shapes, Mapping) else {"signal": shapes}
+        sizes = {"n_outputs": len(self.classes_)}
+        if "signal" in named:
+            signal = named["signal"]
+            axes = ("n_freqs", "n_frames") if len(signal) == 3 else ("n_timesteps",)
+            sizes.update(n_channels=signal[0], **dict(zip(axes, signal[1:])))
+        if len(named.get("features", ())) == 1:
+            sizes["n_features"] = named["features"][0]
+        accepted = self._module_params()
+        return {key: value for key, value in sizes.items() if key in accepted}
 
-    def _random_crop(self, X: torch.Tensor) -> torch.Tensor:
-        """A window of ``train_crop_length`` samples per signal, random offsets."""
-        crop, length = self.train_crop_length, X.shape[-1]
-        starts = torch.randint(0, length - crop + 1, (X.shape[0], 1, 1))
-        index = starts + torch.arange(crop).view(1, 1, crop)
-        return torch.gather(X, -1, index.expand(-1, X.shape[1], -1).to(X.device))
+    def prepare_input(self, X):
+        """The network input ``predict`` feeds ``module_``, on its device.
 
-    def train_step_single(self, batch, **fit_params):
-        """One optimisation step; crops the batch when ``train_crop_length``."""
-        if self.train_crop_length is not None:
-            X, y = batch
-            if isinstance(X, dict):
-                X = {
-                    **X,
-                    _SIGNALS: self._random_crop(to_tensor(X[_SIGNALS], self.device)),
-                }
-            else:
-                X = self._random_crop(to_tensor(X, self.device))
-            batch = (X, y)
-        return super().train_step_single(batch, **fit_params)
+        Parameters
+        ----------
+        X : array-like or dict of array-like
+            Inputs as in :meth:`fit`, checked against those seen in fit.
 
-    def get_loss(self, y_pred, y_true, X=None, training=False):
-        """The criterion's loss; a ``sample_weight``-weighted mean when given.
-
-        With weights ``s_i`` and class weights ``w_c`` (1 without
-        ``class_weight``) the loss is ``sum(s_i w_ci l_i) / sum(s_i w_ci)``:
-        the mean loss over the samples repeated ``s_i`` times.
+        Returns
+        -------
+        torch.Tensor of float32 of shape (n_samples, *input_shape_)
+            A dict of tensors for dict ``X``.
         """
-        if not isinstance(X, dict):
-            return super().get_loss(y_pred, y_true, X=X, training=training)
-        y_true = to_tensor(y_true, device=y_pred.device)
-        weights = to_tensor(X[_SAMPLE_WEIGHT], device=y_pred.device)
-        reduction, self.criterion_.reduction = self.criterion_.reduction, "none"
-        try:
-            losses = self.criterion_(y_pred, y_true)
-        finally:
-            self.criterion_.reduction = reduction
-        # the criterion's per-sample losses already carry the class weights
-        total = weights
-        class_weight = getattr(self.criterion_, "weight", None)
-        if class_weight is not None:
-            total = weights * class_weight.to(weights.device)[y_true]
-        return (weights * losses).sum() / total.sum().clamp_min(1e-12)
+        return to_tensor(self._prepare(X), self.device)
 
-    def infer(self, x, **fit_params):
-        """Forward pass, under bfloat16 autocast when ``precision="bf16"``."""
-        if isinstance(x, dict):  # sample weights travel beside the signals
-            x = x[_SIGNALS]
-        dtype = _PRECISIONS[self.precision]
-        if dtype is None:
-            return super().infer(x, **fit_params)
-        device_type = next(self.module_.parameters()).device.type
-        with torch.autocast(device_type, dtype=dtype):
-            logits = super().infer(x, **fit_params)
-        return logits.float()
-
-    def _prepare(self, X) -> np.ndarray:
+    def _prepare(self, X):
         check_is_fitted(self)
         if isinstance(X, Dataset):  # skorch's own scorers during fit
             return X
         return self._check_X(X, reset=False)
 
-    def prepare_input(self, X) -> torch.Tensor:
-        """Convert signals to the tensor that ``predict`` feeds the network.
-
-        Validates ``X`` like ``predict`` (float32, channel axis added, shape
-        checked against ``fit``) and returns it on the network's device.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timesteps), \
-                (n_samples, n_leads, n_timesteps) or (n_samples, n_freqs, n_frames)
-            The signals or spectrograms.
-
-        Returns
-        -------
-        torch.Tensor of float32
-            Shape ``(n_samples, *input_shape_)``, on the device of ``module_``.
-        """
-        device = next(self.module_.parameters()).device
-        return torch.as_tensor(self._prepare(X), device=device)
-
-    # ------------------------------------------------------------------ fit
+    # -------------------------------------------------------------------- fit
     def fit(self, X, y, sample_weight=None, **fit_params):
         """Train the network from scratch (or continue, with ``warm_start``).
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_timesteps), \
-                (n_samples, n_leads, n_timesteps) or (n_samples, n_freqs, n_frames)
-            Fixed-length signals (or spectrograms for 2-D modules).
+        X : array-like of shape (n_samples, n_timesteps), (n_samples, n_leads, \
+                n_timesteps) or (n_samples, n_freqs, n_frames), or dict
+            Fixed-length signals, spectrograms, or named inputs.
         y : array-like of shape (n_samples,)
             Labels (ints or strings).
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weight of each sample's loss (training and
-            validation): a sample of weight 2 counts as two copies of it.
-            Combined with ``class_weight`` by multiplication.
+            Non-negative weight of each sample's loss: a sample of weight 2
+            counts as two copies of it. Multiplies ``class_weight``.
         **fit_params : dict
             Passed to the module's ``forward``.
 
@@ -617,8 +575,7 @@ class ECGClassifier(NeuralNetClassifier):
         Parameters
         ----------
         X, y, **fit_params
-            As in :meth:`fit`; on a fitted net ``y`` may only hold labels seen
-            in the first call.
+            As in :meth:`fit`; on a fitted net only labels seen before.
         classes : None
             Unused; present for scikit-learn compatibility.
 
@@ -629,112 +586,82 @@ class ECGClassifier(NeuralNetClassifier):
         return self._fit(X, y, not self.__sklearn_is_fitted__(), fit_params)
 
     def _fit(self, X, y, fresh: bool, fit_params, sample_weight=None):
-        self._validate_hyperparameters()
+        self._check_params()
         X = self._check_X(X, reset=fresh)
-        self._check_crop(X.shape)
         y = self._check_y(y, len(X), reset=fresh)
+        if fresh:
+            self.module_sizes_ = self._module_sizes()
+            self.class_weight_ = compute_class_weight(
+                self.class_weight, y, self.classes_, self.class_weight_alpha
+            )
         if sample_weight is not None:
             weights = _check_sample_weight(
                 sample_weight, X, dtype=np.float32, ensure_non_negative=True
             )
-            X = {_SIGNALS: X, _SAMPLE_WEIGHT: weights}
-        if fresh:
-            self.class_weight_ = compute_class_weight(
-                self.class_weight, y, self.classes_, self.class_weight_alpha
-            )
-        with self._on_device(), self._seeded():
+            inputs = X if isinstance(X, Mapping) else {_SIGNALS: X}
+            X = SliceDict(**inputs, **{_SAMPLE_WEIGHT: weights})
+        with self._seeded():
             if fresh:
                 self.initialize()
             NeuralNet.partial_fit(self, X, y, _routing_method="fit", **fit_params)
         return self
 
-    def initialize(self):
-        """Build callbacks, module, criterion and optimizer; returns self."""
-        with self._on_device():
-            return super().initialize()
-
-    def set_params(self, **params):
-        """Set parameters (re-initialises the network if it was fitted)."""
-        with self._on_device():
-            return super().set_params(**params)
-
     @property
     def _default_callbacks(self):
+        accuracy = EpochScoring(_encoded_accuracy, False, name="valid_acc")
         return [
-            (name, cb)
-            if name != "valid_acc"
-            else (name, EpochScoring(_encoded_accuracy, False, name="valid_acc"))
-            for name, cb in super()._default_callbacks
+            (name, accuracy if name == "valid_acc" else callback)
+            for name, callback in super()._default_callbacks
         ]
 
     def get_default_callbacks(self):
-        callbacks = list(super().get_default_callbacks())
         validated = bool(self.validation_fraction)
-        if validated and self.patience is not None:
-            callbacks.append(
-                (
-                    "early_stopping",
-                    EarlyStopping(
-                        monitor="valid_loss", patience=self.patience, load_best=True
-                    ),
-                )
-            )
+        step = 10 if self.lr_step_size is None else self.lr_step_size
         monitor = "valid_loss" if validated else "train_loss"
-        if self.lr_scheduler == "step":
-            scheduler = LRScheduler(
-                policy="StepLR", step_size=self.lr_step_size, gamma=self.lr_factor
-            )
-            callbacks.append(("lr_scheduler", scheduler))
-        elif self.lr_scheduler == "plateau":
-            scheduler = LRScheduler(
-                policy="ReduceLROnPlateau",
-                monitor=monitor,
-                factor=self.lr_factor,
-                patience=self.lr_step_size,
-            )
-            callbacks.append(("lr_scheduler", scheduler))
-        elif self.lr_scheduler == "cosine":
-            scheduler = LRScheduler(policy="CosineAnnealingLR", T_max=self.max_epochs)
-            callbacks.append(("lr_scheduler", scheduler))
-        if self.verbose >= 2 and stderr_is_terminal():
-            callbacks.append(("progress_bar", ProgressBar()))
-        return callbacks
+        schedules = {
+            "step": lambda: cb.StepSchedule(step, self.lr_factor),
+            "plateau": lambda: cb.PlateauSchedule(10, self.lr_factor, monitor),
+            "cosine": cb.CosineSchedule,
+        }
+        extra = {
+            "early_stopping": validated
+            and self.patience is not None
+            and EarlyStopping(patience=self.patience, load_best=True),
+            "lr_scheduler": schedules.get(self.lr_scheduler, lambda: None)(),
+            "random_crop": self.train_crop_length
+            and cb.RandomCrop(self.train_crop_length),
+            "freezer": self.init_from is not None
+            and cb.FreezeLayers(self.n_trainable_layers),
+            "progress_bar": self.verbose >= 2
+            and stderr_is_terminal()
+            and ProgressBar(),
+        }
+        callbacks = [(name, callback) for name, callback in extra.items() if callback]
+        return [*super().get_default_callbacks(), *callbacks]
 
     def _source_module(self) -> nn.Module:
         source = self.init_from
-        if isinstance(source, ECGClassifier):
-            if not source.__sklearn_is_fitted__():
-                raise ValueError(
-                    "init_from is an unfitted ECGClassifier. sklearn.clone (and "
-                    "so GridSearchCV) resets estimators passed as parameters: "
-                    "pass the trained network instead, init_from=net.module_."
-                )
-            return source.module_
-        return source
-
-    def _inferred_module_kwargs(self) -> dict:
-        """Sizes taken from the data, for the arguments the module accepts."""
-        if not isinstance(self.module, type) or not hasattr(self, "input_shape_"):
-            return {}
-        shape = tuple(self.input_shape_)
-        sizes = {"n_outputs": len(self.classes_), "n_channels": shape[0]}
-        if len(shape) == 3:
-            sizes.update(n_freqs=shape[1], n_frames=shape[2])
-        else:
-            sizes["n_timesteps"] = shape[1]
-        accepted = inspect.signature(self.module).parameters
-        return {key: value for key, value in sizes.items() if key in accepted}
+        if not isinstance(source, ECGClassifier):
+            return source
+        if not source.__sklearn_is_fitted__():
+            raise ValueError(
+                "init_from is an unfitted ECGClassifier. sklearn.clone (and so "
+                "GridSearchCV) resets estimators passed as parameters: pass the "
+                "trained network instead, init_from=net.module_."
+            )
+        return source.module_
 
     def initialize_module(self):
-        """Instantiate the module with inferred sizes, or transfer one."""
-        self.frozen_layers_ = []
-        if self.init_from is None:
-            kwargs = {**self._inferred_module_kwargs(), **self.get_params_for("module")}
-            self.module_ = self.initialized_instance(self.module, kwargs)
-        else:
-            self.module_, self.frozen_layers_ = transfer_module(
-                self._source_module(), len(self.classes_), self.n_trainable_layers
-            )
+        """Instantiate the module with the inferred sizes, or transfer one."""
+        if self.init_from is not None:  # the freezer callback freezes layers
+            source, n_outputs = self._source_module(), len(self.classes_)
+            self.module_ = transfer_module(source, n_outputs, None)[0]
+            return self
+        sizes = (
+            getattr(self, "module_sizes_", {}) if isinstance(self.module, type) else {}
+        )
+        kwargs = {**sizes, **self.get_params_for("module")}
+        self.module_ = self.initialized_instance(self.module, kwargs)
         return self
 
     def initialize_criterion(self):
@@ -747,34 +674,22 @@ class ECGClassifier(NeuralNetClassifier):
         return self
 
     def initialize_optimizer(self, triggered_directly=None):
-        """Instantiate the optimizer (names such as ``"adamw"`` accepted)."""
+        """Instantiate the optimizer (named ones such as ``"adamw"`` too)."""
         optimizer = self.optimizer
-        if isinstance(optimizer, str):
-            optimizer = _OPTIMIZERS[optimizer.lower()]
-        named = self.get_all_learnable_params()
-        args, kwargs = self.get_params_for_optimizer("optimizer", named)
-        self.optimizer_ = optimizer(*args, **kwargs)
+        optimizer = (
+            _OPTIMIZERS[optimizer.lower()] if isinstance(optimizer, str) else optimizer
+        )
+        args, kwargs = self.get_params_for_optimizer(
+            "optimizer", self.get_all_learnable_params()
+        )
+        self.optimizer_ = optimizer(*args, **{"weight_decay": 1e-3, **kwargs})
         return self
-
-    def get_all_learnable_params(self):
-        """Trainable parameters only (frozen layers are left out)."""
-        for name, param in super().get_all_learnable_params():
-            if param.requires_grad:
-                yield name, param
-
-    def _set_training(self, training=True):
-        super()._set_training(training)
-        modules = dict(self.module_.named_modules())
-        for name in getattr(self, "frozen_layers_", []):
-            modules[name].eval()
 
     def get_split_datasets(self, X, y=None, **fit_params):
         dataset = self.get_dataset(X, y)
         if not self.validation_fraction:
             return dataset, None
-        split = ValidSplit(
-            self.validation_fraction, stratified=True, random_state=self._seed
-        )
+        split = ValidSplit(self.validation_fraction, True, random_state=self._seed())
         try:
             return split(dataset, y)
         except ValueError as exc:
@@ -786,23 +701,18 @@ class ECGClassifier(NeuralNetClassifier):
             ) from exc
 
     def get_iterator(self, dataset, training=False):
-        """DataLoader yielding whole mini-batches fetched by fancy indexing.
+        """DataLoader of whole mini-batches fetched by one fancy indexing.
 
-        Batches are read from the arrays in one indexing operation instead of
-        sample by sample and collated (2-3 times less loading overhead);
-        training batches are shuffled, or drawn by :class:`BalancedSampler`
+        Training batches are shuffled, or drawn by :class:`BalancedSampler`
         when ``sampler_ratio`` is set.
         """
-        prefix = "iterator_train" if training else "iterator_valid"
-        kwargs = self.get_params_for(prefix)
+        kwargs = self.get_params_for("iterator_train" if training else "iterator_valid")
         batch_size = kwargs.pop("batch_size", self.batch_size)
-        if batch_size == -1:
-            batch_size = len(dataset)
-        shuffle = kwargs.pop("shuffle", training)
+        batch_size = len(dataset) if batch_size == -1 else batch_size
         if training and self.sampler_ratio is not None:
-            _, y = data_from_dataset(dataset)
-            sampler = BalancedSampler(to_numpy(y), self.sampler_ratio)
-        elif shuffle:
+            labels = to_numpy(data_from_dataset(dataset)[1])
+            sampler = BalancedSampler(labels, self.sampler_ratio)
+        elif kwargs.pop("shuffle", training):
             sampler = RandomSampler(dataset)
         else:
             sampler = SequentialSampler(dataset)
@@ -810,42 +720,54 @@ class ECGClassifier(NeuralNetClassifier):
         iterator = self.iterator_train if training else self.iterator_valid
         return iterator(dataset, batch_size=None, sampler=batches, **kwargs)
 
-    # -------------------------------------------------------------- predict
+    # ---------------------------------------------------------------- forward
+    def _module_input(self, x):
+        """The module's input in a batch: sample weights dropped."""
+        if not isinstance(x, Mapping):
+            return x
+        x = {key: value for key, value in x.items() if key != _SAMPLE_WEIGHT}
+        return x if isinstance(self.input_shape_, Mapping) else x[_SIGNALS]
+
+    def infer(self, x, **fit_params):
+        """Forward pass, dict inputs as keyword arguments; bf16 if asked."""
+        device = torch.device(self.device).type
+        with torch.autocast(device, torch.bfloat16, enabled=self.precision == "bf16"):
+            return super().infer(self._module_input(x), **fit_params).float()
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        """The criterion's loss, a ``sample_weight``-weighted mean when given.
+
+        With weights ``s_i`` and class weights ``w_c`` the loss is
+        ``sum(s_i w_ci l_i) / sum(s_i w_ci)``: the mean over the samples
+        repeated ``s_i`` times.
+        """
+        if not (isinstance(X, Mapping) and _SAMPLE_WEIGHT in X):
+            return super().get_loss(y_pred, y_true, X=X, training=training)
+        y_true = to_tensor(y_true, device=y_pred.device)
+        weights = to_tensor(X[_SAMPLE_WEIGHT], device=y_pred.device)
+        reduction, self.criterion_.reduction = self.criterion_.reduction, "none"
+        try:
+            losses = self.criterion_(y_pred, y_true)  # class weights included
+        finally:
+            self.criterion_.reduction = reduction
+        class_weight = getattr(self.criterion_, "weight", None)
+        total = weights if class_weight is None else weights * class_weight[y_true]
+        return (weights * losses).sum() / total.sum().clamp_min(1e-12)
+
     def _get_predict_nonlinearity(self):
         if self.predict_nonlinearity == "auto":
-            return _softmax
+            return lambda logits: torch.softmax(logits, dim=-1)
         return super()._get_predict_nonlinearity()
 
-    def forward_iter(self, X, training=False, device="cpu"):
-        with self._on_device():
-            yield from super().forward_iter(X, training=training, device=device)
-
     def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities, columns in ``classes_`` order.
+        """Class probabilities, float64 of shape (n_samples, n_classes).
 
-        Parameters
-        ----------
-        X : array-like
-            Signals shaped as in :meth:`fit`.
-
-        Returns
-        -------
-        ndarray of float64 of shape (n_samples, n_classes)
+        Columns follow ``classes_``; ``X`` as in :meth:`fit`.
         """
         return NeuralNet.predict_proba(self, self._prepare(X)).astype(np.float64)
 
     def predict(self, X) -> np.ndarray:
-        """Predicted labels (the user's labels, not column indices).
-
-        Parameters
-        ----------
-        X : array-like
-            Signals shaped as in :meth:`fit`.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-        """
+        """Predicted labels of shape (n_samples,), among ``classes_``."""
         proba = self.predict_proba(X)
         return self.classes_[proba.argmax(axis=1)]
 
@@ -854,13 +776,12 @@ class ECGClassifier(NeuralNetClassifier):
 
         Parameters
         ----------
-        X : array-like
-            Signals shaped as in :meth:`fit`.
+        X : array-like or dict of array-like
+            Inputs as in :meth:`fit`.
 
         Returns
         -------
         ndarray of float32 of shape (n_samples, n_features)
-            E.g. for ``sklearn.manifold.TSNE``.
         """
         inputs = self._prepare(X)
         features = getattr(self.module_, "forward_features", None)
@@ -869,9 +790,12 @@ class ECGClassifier(NeuralNetClassifier):
                 f"{type(self.module_).__name__} has no forward_features method; "
                 "embeddings need a module built on sklecg.nn.ECGModule."
             )
-        iterator = self.get_iterator(self.get_dataset(inputs), training=False)
-        device = next(self.module_.parameters()).device
         self._set_training(False)
+        out = []
         with torch.no_grad():
-            out = [to_numpy(features(to_tensor(Xi, device))) for Xi, _ in iterator]
+            for x, _ in self.get_iterator(self.get_dataset(inputs)):
+                x = to_tensor(x, self.device)
+                out.append(
+                    to_numpy(features(**x) if isinstance(x, Mapping) else features(x))
+                )
         return np.concatenate(out)
