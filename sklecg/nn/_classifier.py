@@ -438,7 +438,9 @@ class ECGClassifier(NeuralNetClassifier):
             or named
             and shape.keys() != fitted.keys()
         ):
-            keys = f"a dict with keys {sorted(fitted)}" if named else "an array"
+            keys = "an array"
+            if isinstance(fitted, Mapping):
+                keys = f"a dict with keys {sorted(fitted)}"
             raise ValueError(
                 f"{name} was fitted on X given as {keys}; pass X in the same form."
             )
