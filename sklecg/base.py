@@ -96,12 +96,13 @@ class TableTransformer(TransformerMixin, BaseEstimator):
         Returns
         -------
         X_out : ndarray of shape (n_samples, n_features_out), dtype float32
-            Columns named by :meth:`get_feature_names_out`.
+            Columns named by :meth:`get_feature_names_out` (or what the
+            subclass documents).
         """
         check_is_fitted(self, "groups_")
         parts = self._parts(self._check_table(X, reset=False))
         self._check_parts(parts)
-        return self._transform(parts).astype(np.float32, copy=False)
+        return self._transform(parts)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Names of the output columns.

@@ -6,9 +6,9 @@ import numpy as np
 from scipy.signal import welch
 from scipy.stats import kurtosis, skew
 
+from sklecg.features._beat_context import corr_rows
 from sklecg.features._r_peaks import bandpass
 from sklecg.features._rr import RRIntervalFeatures
-from sklecg.features._templates import corr_rows
 from sklecg.preprocessing._base import iter_length_groups
 
 __all__ = ["BeatMorphologyFeatures"]

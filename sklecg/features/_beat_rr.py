@@ -9,20 +9,15 @@ from sklearn.utils._param_validation import Interval
 
 from sklecg.base import TableTransformer
 from sklecg.datasets import RR_COLUMNS
-from sklecg.features._templates import TEMPLATE_FEATURE_NAMES, template_context
-
-__all__ = ["BeatRRFeatures", "RR_FEATURE_NAMES"]
-
-#: The RR features appended after the (downsampled) beat samples.
-RR_FEATURE_NAMES = (
-    *RR_COLUMNS,
-    "pre_rr/local_rr",
-    "post_rr/local_rr",
-    "post_rr/pre_rr",
-    "pre_rr/average_rr",
-    "post_rr/average_rr",
-    "local_rr/average_rr",
+from sklecg.features._beat_context import (
+    RR_FEATURE_NAMES,
+    TEMPLATE_FEATURE_NAMES,
+    check_rr,
+    rr_context,
+    template_context,
 )
+
+__all__ = ["BeatRRFeatures"]
 
 
 class BeatRRFeatures(TableTransformer):
@@ -128,26 +123,15 @@ class BeatRRFeatures(TableTransformer):
                 f"beat columns; got {parts['template'].shape[1]} template_* and "
                 f"{parts['beat'].shape[1]} beat_*."
             )
-        rr = np.hstack([parts[name] for name in RR_COLUMNS])
-        if np.any(rr <= 0):
-            rows = np.flatnonzero(np.any(rr <= 0, axis=1))
-            raise ValueError(
-                f"the RR columns ({', '.join(RR_COLUMNS)}) must be intervals in "
-                f"seconds, all positive; rows {rows[:5].tolist()} hold values "
-                "<= 0. Pass the rr of fetch_mitbih_beats to make_beat_table."
-            )
+        check_rr(parts)
 
     def _transform(self, parts: dict[str, np.ndarray]) -> np.ndarray:
         beats = parts["beat"]
-        pre, post, local, average = (parts[name][:, 0] for name in RR_COLUMNS)
-        ratios = [pre / local, post / local, post / pre]
-        ratios += [pre / average, post / average, local / average]
         shape = [beats[:, :: self.downsample]]
         if self.template:
             shape.append((beats - parts["template"])[:, :: self.downsample])
             shape.append(template_context(beats, parts["template"]))
-        rr = np.column_stack([pre, post, local, average, *ratios])
-        return np.hstack([*shape, rr])
+        return np.hstack([*shape, rr_context(parts)]).astype(np.float32)
 
     def _output_names(self) -> list[str]:
         kept = range(0, self.groups_["beat"].size, self.downsample)

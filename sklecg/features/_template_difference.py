@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 
 from sklecg.base import TableTransformer
-from sklecg.features._templates import TEMPLATE_FEATURE_NAMES, template_context
+from sklecg.features._beat_context import TEMPLATE_FEATURE_NAMES, template_context
 
 __all__ = ["TemplateDifferenceFeatures"]
 
@@ -133,7 +133,7 @@ class TemplateDifferenceFeatures(TableTransformer):
             (window - template)[:, :: self.downsample] for window, template in pairs
         ]
         context = [template_context(window, template) for window, template in pairs]
-        return np.hstack([*kept, *context])
+        return np.hstack([*kept, *context]).astype(np.float32)
 
     def _output_names(self) -> list[str]:
         names = []

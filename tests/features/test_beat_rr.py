@@ -10,7 +10,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklecg.datasets import make_beat_table
 from sklecg.features import BeatRRFeatures
-from sklecg.features._beat_rr import RR_FEATURE_NAMES
+from sklecg.features._beat_context import RR_FEATURE_NAMES
 
 
 @parametrize_with_checks(
