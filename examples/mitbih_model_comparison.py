@@ -104,7 +104,7 @@ STUDIES = {
             {
                 "net__lr_scheduler": ["plateau"],
                 "net__lr_factor": [0.2, 0.5, 0.8],
-                "net__lr_step_size": [1],
+                "net__callbacks__lr_scheduler__patience": [1],
             },
         ],
         "net__lr_factor",
