@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import json
 import os
 import sys
 import time
@@ -135,6 +136,27 @@ def timed_fit_predict(estimator, X_train, y_train, X_test) -> tuple:
     start = time.perf_counter()
     predicted = model.predict(X_test)
     return model, predicted, fit_s, time.perf_counter() - start
+
+
+def load_rows(path: Path) -> list[dict]:
+    """The finished rows of a JSON-lines results file (none if it is absent)."""
+    if not path.is_file():
+        return []
+    with path.open() as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def append_row(path: Path, row: dict) -> None:
+    """Append one finished row to a JSON-lines file, on disk before returning.
+
+    Resumable scripts write each row as it finishes, so that a stopped run
+    loses at most the row in progress.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        handle.write(json.dumps(row) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def load_example(name: str) -> ModuleType:

@@ -46,12 +46,10 @@ The PhysioNet mirror is read from ``SKLECG_PHYSIONET_MIRROR`` (default
 
 from __future__ import annotations
 
-import json
-import os
 import time
 from pathlib import Path
 
-from _common import EXAMPLES, load_example, run_cli
+from _common import EXAMPLES, append_row, load_example, load_rows, run_cli
 from imblearn.over_sampling import SMOTE
 from imblearn.pipeline import Pipeline
 from sklearn.ensemble import RandomForestClassifier
@@ -204,23 +202,6 @@ def _final_network(model) -> ECGClassifier | None:
     """The fitted network of a row (the last step of a pipeline), if any."""
     last = model.steps[-1][1] if hasattr(model, "steps") else model
     return last if isinstance(last, ECGClassifier) else None
-
-
-def load_rows(path: Path) -> list[dict]:
-    """The finished rows of a results file (none when it does not exist)."""
-    if not path.is_file():
-        return []
-    with path.open() as handle:
-        return [json.loads(line) for line in handle if line.strip()]
-
-
-def append_row(path: Path, row: dict) -> None:
-    """Append one finished row, flushed to disk before returning."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
-        handle.write(json.dumps(row) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
 
 
 def _split(data_home, quick: bool):
