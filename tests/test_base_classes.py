@@ -1,4 +1,5 @@
-"""Tests of sklecg.base: TableTransformer, through its subclasses.
+"""Tests of sklecg.base: SignalTransformer and its input tags, and
+TableTransformer through its subclasses.
 
 (Named apart from tests/datasets/test_base.py, which pytest would take for
 the same module.)
@@ -18,8 +19,9 @@ from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from sklecg.base import SignalInputTags, SignalTransformer, iter_length_groups
 from sklecg.datasets import make_beat_table
-from sklecg.features import BeatRRFeatures, TemplateDifferenceFeatures
+from sklecg.features import BeatRRFeatures, STFTFeatures, TemplateDifferenceFeatures
 
 TRANSFORMERS = [
     BeatRRFeatures(downsample=3, template=True),
@@ -95,3 +97,62 @@ def test_in_a_pipeline_with_pandas_output(transformer):
     pipe = make_pipeline(transformer, StandardScaler()).set_output(transform="pandas")
     out = pipe.fit_transform(table)
     assert list(out.columns) == list(pipe[0].get_feature_names_out())
+
+
+class _SingleLeadMean(SignalTransformer):
+    """A test transformer: the mean of each single-lead signal of >= 5 samples."""
+
+    _parameter_constraints: dict = {}
+
+    def _fit(self, signals):
+        self._n_features_out = 1
+
+    def _transform(self, signals):
+        return np.array([[s.mean()] for s in signals], dtype=np.float32)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.multi_lead = False
+        tags.input_tags.min_length = 5
+        tags.input_tags.min_length_reason = "a mean of five samples"
+        return tags
+
+
+def test_signal_input_tags_extend_sklearns():
+    tags = SignalTransformer().__sklearn_tags__().input_tags
+    assert isinstance(tags, SignalInputTags)
+    assert (tags.unequal_length, tags.multi_lead, tags.min_length) == (True, True, 1)
+    # scikit-learn's own input tags are kept
+    assert tags.two_d_array and tags.three_d_array and not tags.sparse
+
+
+def test_declared_tags_are_enforced():
+    transformer = _SingleLeadMean()
+    out = transformer.fit_transform([np.arange(5.0), np.arange(8.0)])
+    np.testing.assert_allclose(out[:, 0], [2.0, 3.5])
+    with pytest.raises(ValueError, match="single-lead signals.*got 2 leads"):
+        transformer.fit(np.zeros((3, 2, 6)))
+    with pytest.raises(ValueError, match="at least 5.*a mean of five samples"):
+        transformer.fit([np.arange(4.0)])
+    # unequal lengths are accepted, so the minimum holds at transform too
+    with pytest.raises(ValueError, match="at least 5"):
+        transformer.transform([np.arange(6.0), np.arange(3.0)])
+
+
+def test_fixed_length_tag_points_to_the_resampler():
+    stft = STFTFeatures(fs=100, n_fft=16)
+    assert stft.__sklearn_tags__().input_tags.unequal_length is False
+    with pytest.raises(ValueError, match="Resampler"):
+        stft.fit([np.zeros(40), np.zeros(50)])
+
+
+def test_iter_length_groups_covers_every_signal_once():
+    signals = [np.zeros(3), np.zeros(5), np.ones(3), np.zeros(5), np.zeros(7)]
+    seen = []
+    for index, block in iter_length_groups(signals, max_block=1):
+        assert block.shape == (1, signals[index[0]].size)
+        seen += index.tolist()
+    assert sorted(seen) == list(range(5))
+    fixed = np.zeros((5, 4))
+    blocks = list(iter_length_groups(fixed, max_block=2))
+    assert [b.shape[0] for _, b in blocks] == [2, 2, 1]

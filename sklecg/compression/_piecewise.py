@@ -13,7 +13,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from sklecg.preprocessing._base import SignalTransformer
+from sklecg.base import SignalTransformer
 from sklecg.utils.validation import check_signals
 
 __all__ = [
@@ -242,16 +242,14 @@ class PiecewiseConstantCompressor(SignalTransformer):
         self.n_segments = n_segments
         self.output = output
 
-    def _check_kwargs(self, reset: bool) -> dict:
-        if not reset:
-            return {"allow_variable_length": False}
-        min_length = self.n_segments or 1
-        return {
-            "allow_variable_length": False,
-            "min_length": min_length,
-            "min_length_reason": "one sample per compression window, "
-            f"n_segments={min_length}",
-        }
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.unequal_length = False
+        tags.input_tags.min_length = self.n_segments or 1
+        tags.input_tags.min_length_reason = (
+            f"one sample per compression window, n_segments={self.n_segments or 1}"
+        )
+        return tags
 
     def _check_input(self, X, *, reset: bool) -> np.ndarray:
         validate_data(self, X, skip_check_array=True, ensure_2d=False, reset=reset)

@@ -6,10 +6,10 @@ import numpy as np
 from scipy.signal import welch
 from scipy.stats import kurtosis, skew
 
+from sklecg.base import iter_length_groups
 from sklecg.features._beat_context import corr_rows
 from sklecg.features._r_peaks import bandpass
 from sklecg.features._rr import RRIntervalFeatures
-from sklecg.preprocessing._base import iter_length_groups
 
 __all__ = ["BeatMorphologyFeatures"]
 

@@ -7,12 +7,12 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
-from sklecg.features._r_peaks import check_detection_fs, detect_r_peaks
-from sklecg.preprocessing._base import (
+from sklecg.base import (
     SignalTransformer,
     iter_length_groups,
     n_leads_of,
 )
+from sklecg.features._r_peaks import check_detection_fs, detect_r_peaks
 
 __all__ = ["RRIntervalFeatures", "detect_r_peaks"]
 
@@ -151,8 +151,11 @@ class RRIntervalFeatures(SignalTransformer):
         self.refractory = refractory
         self.threshold = threshold
 
-    def _check_kwargs(self, reset: bool) -> dict:
-        return {"min_length": 2, "min_length_reason": "RR intervals"}
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.min_length = 2
+        tags.input_tags.min_length_reason = "RR intervals"
+        return tags
 
     def _check_lead_and_fs(self, signals) -> None:
         """Refuse a sampling rate too low for detection and a missing lead."""

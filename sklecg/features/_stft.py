@@ -12,7 +12,7 @@ from scipy.fft import rfft
 from scipy.signal import get_window
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from sklecg.preprocessing._base import SignalTransformer
+from sklecg.base import SignalTransformer
 
 __all__ = ["STFTFeatures"]
 
@@ -142,14 +142,12 @@ class STFTFeatures(SignalTransformer):
         self.chunk_size = chunk_size
         self.n_jobs = n_jobs
 
-    def _check_kwargs(self, reset: bool) -> dict:
-        if not reset:  # the length is checked against fit in _transform
-            return {"allow_variable_length": False}
-        return {
-            "allow_variable_length": False,
-            "min_length": self.n_fft,
-            "min_length_reason": f"one STFT frame of n_fft={self.n_fft}",
-        }
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.unequal_length = False
+        tags.input_tags.min_length = self.n_fft
+        tags.input_tags.min_length_reason = f"one STFT frame of n_fft={self.n_fft}"
+        return tags
 
     def _fit(self, signals: np.ndarray) -> None:
         self.window_ = self._make_window()

@@ -9,7 +9,7 @@ import numpy as np
 from scipy.signal import resample_poly
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from sklecg.preprocessing._base import SignalTransformer, iter_length_groups
+from sklecg.base import SignalTransformer, iter_length_groups
 from sklecg.utils.validation import signal_lengths
 
 __all__ = ["Resampler"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils._param_validation import StrOptions
 
-from sklecg.preprocessing._base import SignalTransformer, iter_length_groups
+from sklecg.base import SignalTransformer, iter_length_groups
 
 __all__ = ["SignalScaler"]
 
