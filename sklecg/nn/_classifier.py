@@ -718,7 +718,8 @@ class ECGClassifier(NeuralNetClassifier):
             sampler = RandomSampler(dataset)
         else:
             sampler = SequentialSampler(dataset)
-        batches = BatchSampler(sampler, batch_size, drop_last=False)
+        drop_last = kwargs.pop("drop_last", False)
+        batches = BatchSampler(sampler, batch_size, drop_last=drop_last)
         iterator = self.iterator_train if training else self.iterator_valid
         return iterator(dataset, batch_size=None, sampler=batches, **kwargs)
 
