@@ -49,8 +49,8 @@ CLASSES = ["N", "A", "O", "~"]
 QUICK_RECORDS = 300
 QUICK_TREES = 20
 QUICK_RECIPE = {
-    "ensemble__features__classifier__max_iter": QUICK_TREES,
-    "ensemble__network__network__max_epochs": 3,
+    "features__classifier__max_iter": QUICK_TREES,
+    "network__network__max_epochs": 3,
 }
 
 
@@ -96,12 +96,11 @@ def models(quick: bool) -> dict:
 
 def member_predictions(model, X) -> dict:
     """``{member name: predictions}`` of a fitted voting recipe's members."""
-    ensemble = model[-1]
-    if not isinstance(ensemble, VotingClassifier):
+    if not isinstance(model, VotingClassifier):
         return {}
     return {
-        name: ensemble.classes_[member.predict(X)]
-        for name, member in ensemble.named_estimators_.items()
+        name: model.classes_[member.predict(X)]
+        for name, member in model.named_estimators_.items()
         if member != "drop"
     }
 
@@ -169,7 +168,7 @@ def run(data_home=None, quick: bool = False, n_jobs: int = 1) -> list[dict]:
 def main(argv=None) -> None:
     quick = (
         f"{QUICK_RECORDS} records, 3 folds, ensembles of {QUICK_TREES}, "
-        f"{QUICK_RECIPE['ensemble__network__network__max_epochs']} network epochs"
+        f"{QUICK_RECIPE['network__network__max_epochs']} network epochs"
     )
     threads = (
         "OpenMP and torch threads of the gradient boosting and the network (more "

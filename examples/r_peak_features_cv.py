@@ -50,7 +50,7 @@ def run(data_home=None, quick: bool = False) -> list[dict]:
     )
     # The main job's pipeline as built is its RR forest route.
     rr_forest = main_job.build_search(quick, n_jobs=1, random_state=0).estimator
-    ensemble = cinc2017_pipeline().named_steps["ensemble"]
+    ensemble = cinc2017_pipeline()
     features_member = dict(ensemble.estimators)["features"]
     return [
         _cv_row(

@@ -10,7 +10,6 @@ from _examples import run_quick
 from sklearn.base import clone
 from sklearn.ensemble import VotingClassifier
 from sklearn.exceptions import NotFittedError
-from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
@@ -31,42 +30,44 @@ def _one_openmp_thread():
 
 
 FAST = {
-    "ensemble__features__classifier__max_iter": 10,
-    "ensemble__network__network__max_epochs": 2,
+    "features__classifier__max_iter": 10,
+    "network__network__max_epochs": 2,
 }
 
 
 def test_pipeline_is_unfitted_and_takes_overrides():
     pipe = cinc2017_pipeline(
-        ensemble__features__classifier__max_iter=7,
-        ensemble__features__features__morphology__fs=250,
-        ensemble__network__network__max_epochs=3,
+        fs=250,
+        features__classifier__max_iter=7,
+        network__network__max_epochs=3,
     )
-    assert isinstance(pipe, Pipeline)
-    assert [name for name, _ in pipe.steps] == ["ensemble"]
+    assert isinstance(pipe, VotingClassifier)
+    assert [name for name, _ in pipe.estimators] == ["features", "network"]
     params = pipe.get_params()
-    assert isinstance(params["ensemble"], VotingClassifier)
-    assert (params["ensemble__voting"], params["ensemble__weights"]) == (
+    assert (params["voting"], params["weights"]) == (
         "soft",
         [0.4, 0.6],
     )
-    assert params["ensemble__features__classifier__max_iter"] == 7
-    assert params["ensemble__features__features__morphology__fs"] == 250
-    assert params["ensemble__network__network__max_epochs"] == 3
-    assert params["ensemble__network__network__module"] is RhythmResNet
-    rhythm = params["ensemble__features__features__rhythm"]
+    assert params["features__classifier__max_iter"] == 7
+    # fs, given once, reaches every step that needs it
+    assert params["features__features__morphology__fs"] == 250
+    assert params["features__features__rhythm__fs"] == 250
+    assert params["network__network__max_epochs"] == 3
+    assert params["network__network__module"] is RhythmResNet
+    rhythm = params["features__features__rhythm"]
     assert isinstance(rhythm, RRIntervalFeatures)
-    morphology = params["ensemble__features__features__morphology"]
+    morphology = params["features__features__morphology"]
     assert isinstance(morphology, BeatMorphologyFeatures)
-    resample = params["ensemble__network__resample"]
-    assert (resample.length, resample.fs, resample.target_fs) == (6000, 300, 100)
-    assert params["ensemble__network__network__train_crop_length"] == 3000
+    resample = params["network__resample"]
+    assert (resample.length, resample.fs, resample.target_fs) == (6000, 250, 100)
+    assert cinc2017_pipeline().get_params()["network__resample__fs"] == 300
+    assert params["network__network__train_crop_length"] == 3000
     cloned = clone(pipe).get_params()
-    assert cloned["ensemble__features__classifier__max_iter"] == 7
+    assert cloned["features__classifier__max_iter"] == 7
     with pytest.raises(NotFittedError):
         check_is_fitted(pipe)
     with pytest.raises(ValueError, match="no_such"):
-        cinc2017_pipeline(ensemble__features__classifier__no_such=1)
+        cinc2017_pipeline(features__classifier__no_such=1)
     assert cinc2017_pipeline() is not cinc2017_pipeline()
 
 
@@ -78,7 +79,7 @@ def test_recipe_fits_variable_length_synthetic_records():
     proba = pipe.predict_proba(records)
     assert proba.shape == (40, len(np.unique(y)))
     # the soft vote: 0.4 x the boosting's + 0.6 x the network's probabilities
-    members = pipe.named_steps["ensemble"].named_estimators_
+    members = pipe.named_estimators_
     expected = 0.4 * members["features"].predict_proba(records)
     expected += 0.6 * members["network"].predict_proba(records)
     np.testing.assert_allclose(proba, expected, rtol=1e-5)
@@ -87,10 +88,10 @@ def test_recipe_fits_variable_length_synthetic_records():
 
 def test_dropping_the_network_leaves_the_feature_model():
     X, y = make_ecg_classification(n_samples=40, random_state=0, return_X_y=True)
-    pipe = cinc2017_pipeline(
-        ensemble__network="drop", ensemble__features__classifier__max_iter=10
-    ).fit(X, y)
-    members = pipe.named_steps["ensemble"].named_estimators_
+    pipe = cinc2017_pipeline(network="drop", features__classifier__max_iter=10).fit(
+        X, y
+    )
+    members = pipe.named_estimators_
     assert list(members) == ["features", "network"]
     assert members["network"] == "drop"
     np.testing.assert_allclose(
@@ -102,7 +103,7 @@ def test_dropping_the_network_leaves_the_feature_model():
 def test_recipe_fits_real_records(cinc2017_small):
     X, y = cinc2017_small.data, np.asarray(cinc2017_small.target)
     train = np.arange(y.size) % 3 != 0
-    pipe = clone(cinc2017_pipeline(ensemble__features__classifier__max_iter=100))
+    pipe = clone(cinc2017_pipeline(features__classifier__max_iter=100))
     pipe.fit([X[i] for i in np.flatnonzero(train)], y[train])
     test = [X[i] for i in np.flatnonzero(~train)]
     predicted = pipe.predict(test)

@@ -15,12 +15,12 @@ __all__ = ["cinc2017_pipeline"]
 _VOTE_WEIGHTS = (0.4, 0.6)
 
 
-def _feature_member() -> Pipeline:
+def _feature_member(fs: float) -> Pipeline:
     """RR and morphology features followed by gradient boosting."""
     features = FeatureUnion(
         [
-            ("rhythm", RRIntervalFeatures(fs=300.0)),
-            ("morphology", BeatMorphologyFeatures(fs=300.0)),
+            ("rhythm", RRIntervalFeatures(fs=fs)),
+            ("morphology", BeatMorphologyFeatures(fs=fs)),
         ]
     )
     classifier = HistGradientBoostingClassifier(
@@ -29,7 +29,7 @@ def _feature_member() -> Pipeline:
     return Pipeline([("features", features), ("classifier", classifier)])
 
 
-def _network_member() -> Pipeline:
+def _network_member(fs: float) -> Pipeline:
     """Records z-scored, brought to 60 s at 100 Hz, then RhythmResNet trained
     on random 30-s windows."""
     network = ECGClassifier(
@@ -47,29 +47,28 @@ def _network_member() -> Pipeline:
     return Pipeline(
         [
             ("scale", SignalScaler()),
-            ("resample", Resampler(6000, fs=300.0, target_fs=100.0, short="repeat")),
+            ("resample", Resampler(6000, fs=fs, target_fs=100.0, short="repeat")),
             ("network", network),
         ]
     )
 
 
-def cinc2017_pipeline(**overrides) -> Pipeline:
-    """Unfitted pipeline classifying CinC 2017 records into N, A, O and ~.
+def cinc2017_pipeline(fs: float = 300.0, **overrides) -> VotingClassifier:
+    """Unfitted model classifying CinC 2017 records into N, A, O and ~.
 
     Input: a list of 1-D single-lead records of any length, sampled at
-    300 Hz, in mV, as returned by :func:`sklecg.datasets.fetch_cinc2017`;
+    ``fs`` (300 Hz for :func:`sklecg.datasets.fetch_cinc2017`), in mV;
     labels: ``"N"`` (normal), ``"A"`` (atrial fibrillation), ``"O"``
     (other rhythm), ``"~"`` (noisy), or any subset.
 
-    One step, ``ensemble``: a soft-voting
-    :class:`~sklearn.ensemble.VotingClassifier` (weights 0.4 and 0.6) of
-    two members that each take the raw records:
+    A soft-voting :class:`~sklearn.ensemble.VotingClassifier` (weights 0.4
+    and 0.6) of two members that each take the raw records:
 
     ``features``
         :class:`~sklecg.features.RRIntervalFeatures` (``rhythm``: 16 RR
         statistics) and :class:`~sklecg.features.BeatMorphologyFeatures`
         (``morphology``: 40 template-beat, P-wave, beat-variability, ectopy
-        and signal-quality features), both at ``fs=300``, in a
+        and signal-quality features), both at ``fs``, in a
         :class:`~sklearn.pipeline.FeatureUnion`, then
         :class:`~sklearn.ensemble.HistGradientBoostingClassifier`
         (``learning_rate=0.05``, ``max_iter=500``, no class weights: they
@@ -85,34 +84,28 @@ def cinc2017_pipeline(**overrides) -> Pipeline:
         of 64, no validation split). Prediction pools over the whole
         60 s.
 
-    Scores (``examples/cinc2017_recipe.py``, 5-fold stratified CV with
-    seed 0 on the 7,000 records of the mirror; details in
-    ``examples/RESULTS.md``): challenge F1 (mean F1 of N, A and O)
-    0.841 +- 0.013, against 0.826 for the ``features`` member alone, 0.818
-    for the ``network`` member alone, 0.42 for the AMLS report's random
-    forest on mean STFT spectra and 0.63 for MiniRocket. The network's
-    training scheme and the weights were chosen on folds of another seed
-    (seed 1: 0.833). Fitting on 5,600 records takes about 9 minutes on one
-    CPU core, most of it the network's 16 epochs; prediction runs at about
-    100 records/s. Run the gradient boosting with one OpenMP thread
-    (``threadpoolctl.threadpool_limits(1)``) on a machine shared with other
-    processes: spinning threads slowed it 100-fold here.
+    Score (``examples/cinc2017_recipe.py``, 5-fold stratified CV on the
+    7,000 records of the mirror): challenge F1 (mean F1 of N, A and O)
+    0.84, above each member alone; the comparison with the reports'
+    baselines, how the settings were chosen and the fit times are in
+    ``examples/RESULTS.md``. On a machine shared with other processes, run
+    the gradient boosting with one OpenMP thread
+    (``threadpoolctl.threadpool_limits(1)``).
 
     Parameters
     ----------
+    fs : float, default=300.0
+        Sampling frequency of the records, in Hz: given once, it reaches
+        both feature extractors and the network's resampler.
     **overrides
         Parameters in ``set_params`` form, e.g.
-        ``ensemble__features__classifier__max_iter=200``,
-        ``ensemble__network__network__max_epochs=8`` or
-        ``ensemble__weights=[1, 1]``; ``ensemble__network="drop"`` keeps the
-        feature model alone. For other sampling rates change
-        ``ensemble__features__features__rhythm__fs``,
-        ``ensemble__features__features__morphology__fs`` and
-        ``ensemble__network__resample__fs``.
+        ``features__classifier__max_iter=200``,
+        ``network__network__max_epochs=8`` or ``weights=[1, 1]``;
+        ``network="drop"`` keeps the feature model alone.
 
     Returns
     -------
-    pipeline : :class:`~sklearn.pipeline.Pipeline`
+    model : :class:`~sklearn.ensemble.VotingClassifier`
         Unfitted.
 
     Raises
@@ -123,15 +116,17 @@ def cinc2017_pipeline(**overrides) -> Pipeline:
     Examples
     --------
     >>> from sklecg.recipes import cinc2017_pipeline
-    >>> pipe = cinc2017_pipeline(ensemble__network__network__max_epochs=4)
-    >>> [name for name, _ in pipe.named_steps["ensemble"].estimators]
+    >>> model = cinc2017_pipeline(fs=250, network__network__max_epochs=4)
+    >>> [name for name, _ in model.estimators]
     ['features', 'network']
-    >>> pipe.get_params()["ensemble__network__network__max_epochs"]
+    >>> model.get_params()["network__network__max_epochs"]
     4
+    >>> model.get_params()["network__resample__fs"]
+    250
     """
     ensemble = VotingClassifier(
-        [("features", _feature_member()), ("network", _network_member())],
+        [("features", _feature_member(fs)), ("network", _network_member(fs))],
         voting="soft",
         weights=list(_VOTE_WEIGHTS),
     )
-    return Pipeline([("ensemble", ensemble)]).set_params(**overrides)
+    return ensemble.set_params(**overrides)
