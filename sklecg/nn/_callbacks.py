@@ -3,15 +3,19 @@
 :class:`~sklecg.nn.ECGClassifier` builds them from its parameters
 (``lr_scheduler``, ``train_crop_length``, ``init_from``) under the names
 ``"lr_scheduler"``, ``"random_crop"`` and ``"freezer"``, so that their
-parameters can be searched as ``callbacks__<name>__<parameter>``.
+parameters can be searched as ``callbacks__<name>__<parameter>``;
+:func:`parameter_callbacks` is that construction.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import torch
-from skorch.callbacks import Callback, LRScheduler
+from skorch.callbacks import Callback, EarlyStopping, LRScheduler, ProgressBar
+from skorch.utils import to_numpy
 
 from sklecg.nn._transfer import freeze_layers
+from sklecg.utils._terminal import stderr_is_terminal
 
 __all__ = [
     "CosineSchedule",
@@ -19,6 +23,8 @@ __all__ = [
     "PlateauSchedule",
     "RandomCrop",
     "StepSchedule",
+    "encoded_accuracy",
+    "parameter_callbacks",
     "random_crop",
 ]
 
@@ -221,3 +227,43 @@ class FreezeLayers(Callback):
             layers = dict(module.named_modules())
             for name in self.frozen_layers_:
                 layers[name].eval()
+
+
+def encoded_accuracy(net, X, y) -> float:
+    """Validation accuracy on the encoded labels skorch passes to scorers."""
+    return float(np.mean(net.predict_proba(X).argmax(axis=1) == to_numpy(y)))
+
+
+def parameter_callbacks(net) -> list[tuple[str, Callback]]:
+    """The named callbacks that an ECGClassifier's parameters ask for.
+
+    ``"early_stopping"`` (with a validation set and a ``patience``),
+    ``"lr_scheduler"``, ``"random_crop"``, ``"freezer"`` (with ``init_from``)
+    and ``"progress_bar"`` (``verbose=2`` on a terminal), in this order.
+
+    Examples
+    --------
+    >>> from sklecg.nn import ECGClassifier, SimpleCNN
+    >>> net = ECGClassifier(SimpleCNN, lr_scheduler="step", lr_step_size=3)
+    >>> [(name, type(callback).__name__) for name, callback in
+    ...  parameter_callbacks(net)]
+    [('early_stopping', 'EarlyStopping'), ('lr_scheduler', 'StepSchedule')]
+    """
+    validated = bool(net.validation_fraction)
+    step = 10 if net.lr_step_size is None else net.lr_step_size
+    monitor = "valid_loss" if validated else "train_loss"
+    schedules = {
+        "step": lambda: StepSchedule(step, net.lr_factor),
+        "plateau": lambda: PlateauSchedule(10, net.lr_factor, monitor),
+        "cosine": CosineSchedule,
+    }
+    callbacks = {
+        "early_stopping": validated
+        and net.patience is not None
+        and EarlyStopping(patience=net.patience, load_best=True),
+        "lr_scheduler": schedules.get(net.lr_scheduler, lambda: None)(),
+        "random_crop": net.train_crop_length and RandomCrop(net.train_crop_length),
+        "freezer": net.init_from is not None and FreezeLayers(net.n_trainable_layers),
+        "progress_bar": net.verbose >= 2 and stderr_is_terminal() and ProgressBar(),
+    }
+    return [(name, callback) for name, callback in callbacks.items() if callback]

@@ -8,41 +8,25 @@ from contextlib import contextmanager
 
 import numpy as np
 import torch
-from scipy.sparse import issparse
-from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_array,
-    check_is_fitted,
-    column_or_1d,
-)
+from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet, NeuralNetClassifier
-from skorch.callbacks import EarlyStopping, EpochScoring, ProgressBar
+from skorch.callbacks import EpochScoring
 from skorch.dataset import ValidSplit
-from skorch.helper import SliceDict
 from skorch.utils import data_from_dataset, to_numpy, to_tensor
 from torch import nn
 from torch.utils.data import BatchSampler, Dataset, RandomSampler, SequentialSampler
 
-from sklecg.nn import _callbacks as cb
+from sklecg.nn import _inputs
+from sklecg.nn._callbacks import encoded_accuracy, parameter_callbacks
 from sklecg.nn._sampling import BalancedSampler, compute_class_weight
 from sklecg.nn._transfer import transfer_module
-from sklecg.utils._terminal import stderr_is_terminal
-from sklecg.utils.validation import (
-    check_no_missing_labels,
-    check_signals,
-    is_variable_length,
-)
 
 __all__ = ["ECGClassifier"]
 
 _OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW}
 _OPTIMIZERS.update(rmsprop=torch.optim.RMSprop, sgd=torch.optim.SGD)
 _SCHEDULERS = (None, "step", "plateau", "cosine")
-# keys of the training data when sample weights travel beside the inputs
-_SIGNALS, _SAMPLE_WEIGHT = "signals", "sample_weight"
 # NeuralNet attributes that are not parameters: the split is built from
 # validation_fraction, the classes come from y
 _NOT_PARAMS = ("train_split", "classes")
@@ -55,9 +39,10 @@ def _resolve_device(device):
     return device
 
 
-def _encoded_accuracy(net, X, y) -> float:
-    """Validation accuracy on the encoded labels skorch passes to scorers."""
-    return float(np.mean(net.predict_proba(X).argmax(axis=1) == to_numpy(y)))
+def _is_int(value, minimum: int) -> bool:
+    """Whether ``value`` is an int (not a bool) of at least ``minimum``."""
+    integer = isinstance(value, int | np.integer) and not isinstance(value, bool)
+    return integer and value >= minimum
 
 
 def _negative(weights) -> bool:
@@ -70,22 +55,19 @@ def _negative(weights) -> bool:
 class ECGClassifier(NeuralNetClassifier):
     """PyTorch ECG classifier with the scikit-learn interface (skorch-based).
 
-    ``X`` is an array of signals ``(n, n_timesteps)`` (a channel axis is
-    added) or ``(n, n_leads, n_timesteps)``, of spectrograms ``(n, n_freqs,
-    n_frames)`` for modules such as :class:`SpectrogramCNNLSTM`, or a dict
-    (a :class:`skorch.helper.SliceDict` for cross-validation) of arrays
-    passed to the module's ``forward`` as keyword arguments, e.g.
-    ``{"signal": ..., "features": (n, k)}`` (``"signal"`` is shaped like an
-    array ``X``). Inputs become float32; labels may be ints or strings.
+    ``X`` is an array of signals ``(n, n_timesteps)`` or ``(n, n_leads,
+    n_timesteps)``, of spectrograms ``(n, n_freqs, n_frames)`` for modules
+    such as :class:`SpectrogramCNNLSTM`, or a dict (a
+    :class:`skorch.helper.SliceDict` for cross-validation) of arrays passed
+    to the module's ``forward`` by name, e.g. ``{"signal": ..., "features":
+    (n, k)}``. Inputs become float32; labels may be ints or strings.
 
     Each fresh ``fit`` infers the sizes the module's constructor takes:
-    ``n_outputs``, ``n_channels`` and ``n_timesteps`` (or ``n_freqs``,
-    ``n_frames``) of the signals, ``n_features`` of ``X["features"]``. They
-    are learned (``module_sizes_``) and shown by ``get_params()`` as
-    ``module__...`` parameters; ``module__...`` arguments passed by the user
-    win. ``clone`` (and so ``GridSearchCV``) leaves them out, so that a clone
-    infers them from its own data. ``predict`` refuses another signal length
-    only when the module takes ``n_timesteps`` (or ``n_frames``).
+    ``n_outputs``, ``n_channels``, ``n_timesteps`` (or ``n_freqs`` and
+    ``n_frames``) and ``n_features`` of ``X["features"]``. ``get_params()``
+    shows them as ``module__...``; ``module__...`` arguments win; ``clone``
+    leaves them out. ``predict`` takes any signal length unless the module
+    takes ``n_timesteps`` (or ``n_frames``).
 
     Parameters
     ----------
@@ -107,38 +89,38 @@ class ECGClassifier(NeuralNetClassifier):
         trains on everything (and disables early stopping).
     patience : int or None, default=5
         Stop after this many epochs without a lower ``valid_loss`` and
-        restore the best weights (kept in memory); None never stops early.
+        restore the best weights; None never stops early.
     lr_scheduler : {None, "step", "plateau", "cosine"}, default=None
-        The ``"lr_scheduler"`` callback: ``"step"`` multiplies the learning
-        rate by ``lr_factor`` every ``lr_step_size`` epochs, ``"plateau"``
-        after ``callbacks__lr_scheduler__patience`` (10) epochs without a
-        lower monitored loss; ``"cosine"`` lowers it to 0 over ``max_epochs``.
+        ``"step"`` multiplies the learning rate by ``lr_factor`` every
+        ``lr_step_size`` epochs, ``"plateau"`` after
+        ``callbacks__lr_scheduler__patience`` (10) epochs without a lower
+        loss; ``"cosine"`` lowers it to 0 over ``max_epochs``.
     lr_factor : float, default=0.1
         Factor of ``"step"`` and ``"plateau"``.
     lr_step_size : int or None, default=None
-        Period of ``"step"`` in epochs (None: 10); other schedules refuse it.
+        Period of ``"step"`` in epochs (None: 10).
     class_weight : None, "balanced" or dict, default=None
-        Loss weights, ``(n / (k n_c)) ** class_weight_alpha`` for
+        Loss weights: ``(n / (k n_c)) ** class_weight_alpha`` for
         ``"balanced"``; a dict maps labels to weights >= 0.
     class_weight_alpha : float, default=1.0
-        Exponent of the class weights (0: none, 1: fully balanced).
+        Exponent of the balanced weights (0: none, 1: fully balanced).
     sampler_ratio : float or None, default=None
-        Each epoch over-samples every class to at least this fraction of the
-        majority class (:class:`BalancedSampler`).
+        Over-sample every class to at least this fraction of the majority
+        class in each epoch (:class:`BalancedSampler`).
     precision : {"fp32", "bf16"}, default="fp32"
         ``"bf16"`` runs forward passes under bfloat16 ``torch.autocast``.
     train_crop_length : int or None, default=None
-        Train on random windows of this many samples (the ``"random_crop"``
-        callback); the module must take any length.
+        Train on random windows of this many samples; the module must take
+        any length.
     init_from : fitted ECGClassifier or torch.nn.Module, default=None
-        Transfer learning: a copy of this network with a new output layer
-        (inside a search pass the module, ``init_from=net.module_``).
+        Transfer learning from a copy of this network with a new output
+        layer (in a search, pass the module ``net.module_``).
     n_trainable_layers : int or None, default=1
-        With ``init_from``, the last layers trained (the ``"freezer"``
-        callback; the others keep weights and BatchNorm statistics).
+        With ``init_from``, the number of last layers trained; the others
+        keep their weights and BatchNorm statistics. None trains all.
     random_state : int, RandomState instance or None, default=None
-        Seeds weights, shuffling, dropout, split and sampler; the global
-        torch random state is restored after ``fit``.
+        Seeds weights, shuffling, dropout, split and sampler; torch's global
+        random state is restored after ``fit``.
     device : str, default="auto"
         ``"auto"`` (kept by ``get_params`` and pickles) uses CUDA when
         available, else the CPU; ``net.device`` is the device in use.
@@ -146,7 +128,8 @@ class ECGClassifier(NeuralNetClassifier):
         1: one line per epoch; 2: also a progress bar on a terminal.
     **kwargs
         Other ``NeuralNet`` arguments and ``module__``, ``optimizer__``,
-        ``criterion__``, ``callbacks__`` arguments.
+        ``criterion__``, ``callbacks__`` (e.g. ``callbacks__lr_scheduler__``,
+        ``callbacks__early_stopping__``) arguments.
 
     Attributes
     ----------
@@ -164,13 +147,6 @@ class ECGClassifier(NeuralNetClassifier):
         The loss weights used.
     frozen_layers_ : list of str
         Names of the layers frozen by transfer learning.
-
-    Notes
-    -----
-    Three scikit-learn estimator checks fail by design: skorch's ``__init__``
-    sets attributes; networks need a minimum signal length
-    (``check_fit2d_1feature``); mini-batches see repeated rows more often
-    than weighted ones (``check_sample_weight_equivalence_on_dense_data``).
 
     Examples
     --------
@@ -282,68 +258,70 @@ class ECGClassifier(NeuralNetClassifier):
         return [] if freezer is None else freezer.frozen_layers_
 
     def _check_params(self) -> None:
-        fraction, epochs, crop = (
+        fraction, scheduler, crop = (
             self.validation_fraction,
-            self.max_epochs,
+            self.lr_scheduler,
             self.train_crop_length,
         )
-        weights = {
-            "class_weight": self.class_weight,
-            "criterion__weight": self.get_params_for("criterion").get("weight"),
-        }
-        problems = [
-            fraction is not None
-            and not 0 <= fraction < 1
-            and f"validation_fraction must be None or in [0, 1), got {fraction}.",
-            self.lr_scheduler not in _SCHEDULERS
-            and f"lr_scheduler must be one "
-            f"of {_SCHEDULERS}, got {self.lr_scheduler!r}.",
-            self.lr_step_size is not None
-            and self.lr_scheduler != "step"
-            and f"lr_step_size is the period of lr_scheduler='step' only, got "
-            f"{self.lr_step_size} with lr_scheduler={self.lr_scheduler!r}; leave"
-            " it None (set the patience of 'plateau' with "
-            "callbacks__lr_scheduler__patience=...).",
-            (
-                isinstance(epochs, bool)
-                or not isinstance(epochs, int | np.integer)
-                or epochs < 1
+        if fraction is not None and not 0 <= fraction < 1:
+            raise ValueError(
+                f"validation_fraction must be None or in [0, 1), got {fraction}."
             )
-            and "max_epochs must be a positive int (the number "
-            f"of training epochs), got {epochs!r}.",
-            self.precision not in ("bf16", "fp32")
-            and f"precision must be one of ['bf16', 'fp32'], got {self.precision!r}.",
+        if scheduler not in _SCHEDULERS:
+            raise ValueError(
+                f"lr_scheduler must be one of {_SCHEDULERS}, got {scheduler!r}."
+            )
+        if self.lr_step_size is not None and scheduler != "step":
+            raise ValueError(
+                "lr_step_size is the period of lr_scheduler='step' only, got "
+                f"{self.lr_step_size} with lr_scheduler={scheduler!r}; leave it "
+                "None (set the patience of 'plateau' with "
+                "callbacks__lr_scheduler__patience=...)."
+            )
+        if not _is_int(self.max_epochs, 1):
+            raise ValueError(
+                "max_epochs must be a positive int (the number of training "
+                f"epochs), got {self.max_epochs!r}."
+            )
+        if self.precision not in ("bf16", "fp32"):
+            raise ValueError(
+                f"precision must be one of ['bf16', 'fp32'], got {self.precision!r}."
+            )
+        if (
             isinstance(self.optimizer, str)
             and self.optimizer.lower() not in _OPTIMIZERS
-            and f"optimizer {self.optimizer!r} is unknown; pass one "
-            f"of {sorted(_OPTIMIZERS)} or a torch.optim.Optimizer class.",
-            (self.module is None) == (self.init_from is None)
-            and "Pass exactly "
-            "one of module (a network class such as SimpleCNN) and init_from (a"
-            f" trained network to transfer); got module={self.module!r}, "
-            f"init_from={type(self.init_from).__name__}.",
-            (not isinstance(self.verbose, int | np.integer) or self.verbose < 0)
-            and "verbose must be an int >= 0 (0: quiet, 1: one line per epoch, 2:"
-            f" also a progress bar of the batches), got {self.verbose!r}.",
-            crop is not None
-            and (
-                isinstance(crop, bool)
-                or not isinstance(crop, int | np.integer)
-                or crop < 1
+        ):
+            raise ValueError(
+                f"optimizer {self.optimizer!r} is unknown; pass one of "
+                f"{sorted(_OPTIMIZERS)} or a torch.optim.Optimizer class."
             )
-            and "train_crop_length must "
-            f"be None or a positive int (a number of samples), got {crop!r}.",
-            *(
-                _negative(value)
-                and f"{name} must hold non-negative class weights"
-                f" (0 ignores a class); got {value!r}. Pass weights >= 0, or "
-                "class_weight='balanced'."
-                for name, value in weights.items()
-            ),
-        ]
-        for problem in problems:
-            if problem:
-                raise ValueError(problem)
+        if (self.module is None) == (self.init_from is None):
+            raise ValueError(
+                "Pass exactly one of module (a network class such as SimpleCNN) "
+                "and init_from (a trained network to transfer); got "
+                f"module={self.module!r}, init_from={type(self.init_from).__name__}."
+            )
+        if not isinstance(self.verbose, int | np.integer) or self.verbose < 0:
+            raise ValueError(
+                "verbose must be an int >= 0 (0: quiet, 1: one line per epoch, 2: "
+                f"also a progress bar of the batches), got {self.verbose!r}."
+            )
+        if crop is not None and not _is_int(crop, 1):
+            raise ValueError(
+                "train_crop_length must be None or a positive int (a number of "
+                f"samples), got {crop!r}."
+            )
+        criterion_weight = self.get_params_for("criterion").get("weight")
+        for name, value in [
+            ("class_weight", self.class_weight),
+            ("criterion__weight", criterion_weight),
+        ]:
+            if _negative(value):
+                raise ValueError(
+                    f"{name} must hold non-negative class weights (0 ignores a "
+                    f"class); got {value!r}. Pass weights >= 0, or "
+                    "class_weight='balanced'."
+                )
 
     @contextmanager
     def _seeded(self):
@@ -368,163 +346,35 @@ class ECGClassifier(NeuralNetClassifier):
         """The constructor parameters of the module's class."""
         return inspect.signature(self._module_class()).parameters
 
-    def _as_input(self, X):
-        """Validated float32 signals and the network input (channel axis added)."""
-        if isinstance(X, np.ndarray):
-            empty = X.size == 0
-        else:
-            empty = isinstance(X, list | tuple) and len(X) == 0
-        if not empty and (
-            isinstance(X, np.ndarray) and X.ndim > 1 or not is_variable_length(X)
-        ):
-            # sparse, complex, 1-D and object-dtype arrays get scikit-learn's
-            # messages; empty input, NaN and ragged lists check_signals'
-            X = check_array(X, allow_nd=True, ensure_all_finite=False)
-        signals = check_signals(X, allow_variable_length=False)
-        spectrogram = getattr(self._module_class(), "input_kind", "") == "spectrogram"
-        if spectrogram and signals.ndim != 3:
-            raise ValueError(
-                "This module takes spectrograms of shape (n_samples, n_freqs, "
-                f"n_frames); got an array of shape {signals.shape}. Compute "
-                "them with sklecg.features.STFTFeatures."
-            )
-        return signals, signals[
-            :, None
-        ] if spectrogram or signals.ndim == 2 else signals
-
-    def _as_named_input(self, X) -> SliceDict:
-        if not X or _SAMPLE_WEIGHT in X:
-            raise ValueError(
-                f"X is a dict with keys {list(X)}; pass one array "
-                f"per module input, under any key but "
-                f"{_SAMPLE_WEIGHT!r} (use fit's sample_weight)."
-            )
-        inputs = {}
-        for key, value in X.items():
-            try:
-                inputs[key] = (
-                    self._as_input(value)[1]
-                    if key == "signal"
-                    else (check_array(value, dtype=np.float32, ensure_2d=False))
-                )
-            except ValueError as exc:
-                raise ValueError(f"X[{key!r}]: {exc}") from exc
-        rows = {key: len(value) for key, value in inputs.items()}
-        if len(set(rows.values())) > 1:
-            raise ValueError(
-                f"The arrays of X must have one row per sample; "
-                f"got these numbers of rows: {rows}."
-            )
-        return SliceDict(**inputs)
-
     def _check_X(self, X, *, reset: bool):
         """The network input of ``X``: a float32 array or SliceDict."""
-        named = isinstance(X, Mapping) and not issparse(X)  # dok arrays are dicts
-        signals, inputs = (
-            (None, self._as_named_input(X)) if named else self._as_input(X)
-        )
-        shape = (
-            {k: v.shape[1:] for k, v in inputs.items()} if named else inputs.shape[1:]
-        )
+        spectrogram = getattr(self._module_class(), "input_kind", "") == "spectrogram"
+        inputs, shape = _inputs.check_input(X, spectrogram=spectrogram)
         if reset:
-            self.input_shape_ = shape
+            self.input_shape_ = _inputs.input_shape(inputs)
             vars(self).pop("n_features_in_", None)
-            if not named:
-                self.n_features_in_ = signals.shape[1]
+            if shape is not None:
+                self.n_features_in_ = shape[1]
             return inputs
-        fitted, name = self.input_shape_, type(self).__name__
-        if (
-            named != isinstance(fitted, Mapping)
-            or named
-            and shape.keys() != fitted.keys()
-        ):
-            keys = "an array"
-            if isinstance(fitted, Mapping):
-                keys = f"a dict with keys {sorted(fitted)}"
-            raise ValueError(
-                f"{name} was fitted on X given as {keys}; pass X in the same form."
-            )
         # the length is free unless the module is built for one (a default)
-        lengths = ("n_timesteps", "n_frames")
         params = self._module_params()
-        free = all(params[n].default is None for n in lengths if n in params)
-        for key in fitted if named else [None]:
-            got, want = (shape[key], fitted[key]) if named else (shape, fitted)
-            signal = key in (None, "signal")
-            if got[:-1] == want[:-1] and (signal and free or got[-1] == want[-1]):
-                continue
-            if named:
-                raise ValueError(
-                    f"{name} was fitted on X[{key!r}] rows of shape "
-                    f"{want} and received {got}; pass that shape."
-                )
-            raise ValueError(self._input_mismatch(signals.shape))
+        lengths = [params[n] for n in ("n_timesteps", "n_frames") if n in params]
+        _inputs.check_input_like_fit(
+            inputs,
+            shape,
+            self.input_shape_,
+            n_features_in=getattr(self, "n_features_in_", None),
+            free_length=all(param.default is None for param in lengths),
+            name=type(self).__name__,
+        )
         return inputs
 
-    def _input_mismatch(self, shape: tuple) -> str:
-        """Say what ``fit`` saw, what ``X`` of ``shape`` is, and what to pass."""
-        name, fitted = type(self).__name__, tuple(self.input_shape_)
-        if len(fitted) == 3:
-            return (
-                f"{name} was fitted on spectrograms of shape {fitted[1:]} and "
-                f"received a {len(shape)}-D array of shape {shape}; pass an "
-                f"array of shape (n_samples, {fitted[1]}, {fitted[2]})."
-            )
-        n_leads, length = fitted
-        two_d = fitted == (1, self.n_features_in_)  # fitted on (n, n_timesteps)
-        if two_d and len(shape) == 2:
-            return (
-                f"X has {shape[1]} features, but {name} is expecting {length} "
-                f"features as input (signals of length {length} seen in fit); "
-                "resample them with sklecg.preprocessing.Resampler("
-                f"length={length})."
-            )
-        expected = (
-            f"(n_samples, {length})" if two_d else f"(n_samples, {n_leads}, {length})"
-        )
-        return (
-            f"{name} was fitted on {n_leads}-lead signals of length {length} "
-            f"and received a {len(shape)}-D array of shape {shape}; pass an "
-            f"array of shape {expected}."
-        )
-
     def _check_y(self, y, n_samples: int, *, reset: bool) -> np.ndarray:
-        y = column_or_1d(y, warn=True)
-        check_no_missing_labels(y)
-        check_classification_targets(y)
-        if len(y) != n_samples:
-            raise ValueError(
-                f"X and y have different numbers of samples: {n_samples} and {len(y)}."
-            )
-        if reset:
-            self.label_encoder_ = LabelEncoder().fit(y)
-            if len(self.classes_) < 2:
-                del self.label_encoder_
-                raise ValueError(
-                    f"y has only one class ({y[0]!r}); a classifier needs at least 2."
-                )
-        unseen = np.setdiff1d(y, self.classes_)
-        if unseen.size:
-            raise ValueError(
-                f"y contains labels {unseen.tolist()} that the model never saw; "
-                f"its classes_ are {self.classes_.tolist()}. Call fit to train "
-                "on a new set of classes."
-            )
-        return self.label_encoder_.transform(y).astype(np.int64)
-
-    def _module_sizes(self) -> dict:
-        """The sizes of the data that the module's constructor takes."""
-        shapes = self.input_shape_
-        named = shapes if isinstance(shapes, Mapping) else {"signal": shapes}
-        sizes = {"n_outputs": len(self.classes_)}
-        if "signal" in named:
-            signal = named["signal"]
-            axes = ("n_freqs", "n_frames") if len(signal) == 3 else ("n_timesteps",)
-            sizes.update(n_channels=signal[0], **dict(zip(axes, signal[1:])))
-        if len(named.get("features", ())) == 1:
-            sizes["n_features"] = named["features"][0]
-        accepted = self._module_params()
-        return {key: value for key, value in sizes.items() if key in accepted}
+        y = _inputs.check_labels(y, n_samples)
+        if reset:  # a net refitted on a single class is left unfitted
+            vars(self).pop("label_encoder_", None)
+            self.label_encoder_ = _inputs.fit_label_encoder(y)
+        return _inputs.encode_labels(y, self.label_encoder_)
 
     def prepare_input(self, X):
         """The network input ``predict`` feeds ``module_``, on its device.
@@ -592,16 +442,15 @@ class ECGClassifier(NeuralNetClassifier):
         X = self._check_X(X, reset=fresh)
         y = self._check_y(y, len(X), reset=fresh)
         if fresh:
-            self.module_sizes_ = self._module_sizes()
+            accepted = self._module_params()
+            self.module_sizes_ = _inputs.module_sizes(
+                self.input_shape_, len(self.classes_), accepted
+            )
             self.class_weight_ = compute_class_weight(
                 self.class_weight, y, self.classes_, self.class_weight_alpha
             )
         if sample_weight is not None:
-            weights = _check_sample_weight(
-                sample_weight, X, dtype=np.float32, ensure_non_negative=True
-            )
-            inputs = X if isinstance(X, Mapping) else {_SIGNALS: X}
-            X = SliceDict(**inputs, **{_SAMPLE_WEIGHT: weights})
+            X = _inputs.with_sample_weight(X, sample_weight)
         with self._seeded():
             if fresh:
                 self.initialize()
@@ -610,36 +459,14 @@ class ECGClassifier(NeuralNetClassifier):
 
     @property
     def _default_callbacks(self):
-        accuracy = EpochScoring(_encoded_accuracy, False, name="valid_acc")
+        accuracy = EpochScoring(encoded_accuracy, False, name="valid_acc")
         return [
             (name, accuracy if name == "valid_acc" else callback)
             for name, callback in super()._default_callbacks
         ]
 
     def get_default_callbacks(self):
-        validated = bool(self.validation_fraction)
-        step = 10 if self.lr_step_size is None else self.lr_step_size
-        monitor = "valid_loss" if validated else "train_loss"
-        schedules = {
-            "step": lambda: cb.StepSchedule(step, self.lr_factor),
-            "plateau": lambda: cb.PlateauSchedule(10, self.lr_factor, monitor),
-            "cosine": cb.CosineSchedule,
-        }
-        extra = {
-            "early_stopping": validated
-            and self.patience is not None
-            and EarlyStopping(patience=self.patience, load_best=True),
-            "lr_scheduler": schedules.get(self.lr_scheduler, lambda: None)(),
-            "random_crop": self.train_crop_length
-            and cb.RandomCrop(self.train_crop_length),
-            "freezer": self.init_from is not None
-            and cb.FreezeLayers(self.n_trainable_layers),
-            "progress_bar": self.verbose >= 2
-            and stderr_is_terminal()
-            and ProgressBar(),
-        }
-        callbacks = [(name, callback) for name, callback in extra.items() if callback]
-        return [*super().get_default_callbacks(), *callbacks]
+        return [*super().get_default_callbacks(), *parameter_callbacks(self)]
 
     def _source_module(self) -> nn.Module:
         source = self.init_from
@@ -724,18 +551,12 @@ class ECGClassifier(NeuralNetClassifier):
         return iterator(dataset, batch_size=None, sampler=batches, **kwargs)
 
     # ---------------------------------------------------------------- forward
-    def _module_input(self, x):
-        """The module's input in a batch: sample weights dropped."""
-        if not isinstance(x, Mapping):
-            return x
-        x = {key: value for key, value in x.items() if key != _SAMPLE_WEIGHT}
-        return x if isinstance(self.input_shape_, Mapping) else x[_SIGNALS]
-
     def infer(self, x, **fit_params):
         """Forward pass, dict inputs as keyword arguments; bf16 if asked."""
+        x = _inputs.module_input(x, named=isinstance(self.input_shape_, Mapping))
         device = torch.device(self.device).type
         with torch.autocast(device, torch.bfloat16, enabled=self.precision == "bf16"):
-            return super().infer(self._module_input(x), **fit_params).float()
+            return super().infer(x, **fit_params).float()
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         """The criterion's loss, a ``sample_weight``-weighted mean when given.
@@ -744,10 +565,10 @@ class ECGClassifier(NeuralNetClassifier):
         ``sum(s_i w_ci l_i) / sum(s_i w_ci)``: the mean over the samples
         repeated ``s_i`` times.
         """
-        if not (isinstance(X, Mapping) and _SAMPLE_WEIGHT in X):
+        if not (isinstance(X, Mapping) and _inputs.SAMPLE_WEIGHT in X):
             return super().get_loss(y_pred, y_true, X=X, training=training)
         y_true = to_tensor(y_true, device=y_pred.device)
-        weights = to_tensor(X[_SAMPLE_WEIGHT], device=y_pred.device)
+        weights = to_tensor(X[_inputs.SAMPLE_WEIGHT], device=y_pred.device)
         reduction, self.criterion_.reduction = self.criterion_.reduction, "none"
         try:
             losses = self.criterion_(y_pred, y_true)  # class weights included

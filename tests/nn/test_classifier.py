@@ -6,7 +6,6 @@ import joblib
 import numpy as np
 import pytest
 import torch
-from _nn_common import toy_signals
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
@@ -24,8 +23,9 @@ from sklecg.nn import (
     SpectrogramCNNLSTM,
 )
 from sklecg.nn._callbacks import random_crop
+from tests._nn_common import toy_signals
 
-# see the Notes of ECGClassifier for why these two cannot pass
+# checks that cannot pass by design (the reasons are the values)
 EXPECTED_FAILED_CHECKS = {
     "check_no_attributes_set_in_init": (
         "skorch's NeuralNet.__init__ sets history_, initialized_, "
