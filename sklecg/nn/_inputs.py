@@ -11,6 +11,7 @@ check raises a ``ValueError`` that says what was wrong and what to pass.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 
 import numpy as np
@@ -35,6 +36,8 @@ __all__ = [
     "fit_label_encoder",
     "input_shape",
     "module_sizes",
+    "takes_any_length",
+    "takes_spectrograms",
     "module_input",
     "with_sample_weight",
 ]
@@ -255,8 +258,30 @@ def encode_labels(y, encoder: LabelEncoder) -> np.ndarray:
     return encoder.transform(y).astype(np.int64)
 
 
-def module_sizes(shape, n_outputs: int, accepted) -> dict:
-    """The sizes of the data among the ``accepted`` constructor parameters.
+def takes_spectrograms(module_class) -> bool:
+    """Whether the module's class declares ``input_kind = "spectrogram"``."""
+    return getattr(module_class, "input_kind", "") == "spectrogram"
+
+
+def takes_any_length(module_class) -> bool:
+    """Whether the module's class is built for any signal length.
+
+    It is unless its constructor takes ``n_timesteps`` (or ``n_frames``) with
+    a default other than None.
+
+    Examples
+    --------
+    >>> from sklecg.nn import ConvNet, SimpleCNN
+    >>> takes_any_length(SimpleCNN), takes_any_length(ConvNet)
+    (True, False)
+    """
+    params = inspect.signature(module_class).parameters
+    lengths = [params[name] for name in ("n_timesteps", "n_frames") if name in params]
+    return all(param.default is None for param in lengths)
+
+
+def module_sizes(shape, n_outputs: int, module_class) -> dict:
+    """The sizes of the data that the constructor of ``module_class`` takes.
 
     Parameters
     ----------
@@ -264,16 +289,16 @@ def module_sizes(shape, n_outputs: int, accepted) -> dict:
         :func:`input_shape` of the training input.
     n_outputs : int
         The number of classes.
-    accepted : collection of str
-        The parameters of the module's constructor.
+    module_class : type
+        The module's class; sizes it does not take are left out.
 
     Examples
     --------
-    >>> module_sizes((2, 90), 3, ["n_outputs", "n_channels", "n_timesteps"])
+    >>> from sklecg.nn import ConvNet
+    >>> module_sizes((2, 90), 3, ConvNet)
     {'n_outputs': 3, 'n_channels': 2, 'n_timesteps': 90}
-    >>> module_sizes({"signal": (1, 5, 8), "features": (4,)}, 2, ["n_frames"])
-    {'n_frames': 8}
     """
+    accepted = inspect.signature(module_class).parameters
     named = shape if isinstance(shape, Mapping) else {"signal": shape}
     sizes = {"n_outputs": n_outputs}
     if "signal" in named:
@@ -285,12 +310,15 @@ def module_sizes(shape, n_outputs: int, accepted) -> dict:
     return {key: value for key, value in sizes.items() if key in accepted}
 
 
-def with_sample_weight(inputs, sample_weight) -> SliceDict:
+def with_sample_weight(inputs, sample_weight):
     """The training data: ``inputs`` and validated sample weights in a SliceDict.
 
     The weights travel under ``SAMPLE_WEIGHT``, an array input under
-    ``SIGNALS``; :func:`module_input` takes the module's input back.
+    ``SIGNALS``; :func:`module_input` takes the module's input back. Without
+    weights (None) ``inputs`` are returned as they are.
     """
+    if sample_weight is None:
+        return inputs
     weights = _check_sample_weight(
         sample_weight, inputs, dtype=np.float32, ensure_non_negative=True
     )

@@ -18,6 +18,8 @@ from sklecg.nn._inputs import (
     input_shape,
     module_input,
     module_sizes,
+    takes_any_length,
+    takes_spectrograms,
     with_sample_weight,
 )
 
@@ -247,6 +249,18 @@ def test_one_class_and_unseen_labels_are_refused():
 
 
 # ------------------------------------------------------------ module sizes
+class TakesAll:
+    def __init__(
+        self, n_outputs, n_channels, n_timesteps, n_freqs, n_frames, n_features
+    ):
+        pass
+
+
+class TakesClasses:
+    def __init__(self, n_outputs, n_hidden=8):
+        pass
+
+
 @pytest.mark.parametrize(
     ("shape", "expected"),
     [
@@ -260,9 +274,24 @@ def test_one_class_and_unseen_labels_are_refused():
     ],
 )
 def test_module_sizes_are_read_from_the_input_shape(shape, expected):
-    accepted = ["n_outputs", "n_channels", "n_timesteps", "n_freqs", "n_frames"]
-    assert module_sizes(shape, 3, [*accepted, "n_features"]) == expected
-    assert module_sizes(shape, 3, ["n_outputs"]) == {"n_outputs": 3}
+    assert module_sizes(shape, 3, TakesAll) == expected
+    assert module_sizes(shape, 3, TakesClasses) == {"n_outputs": 3}
+
+
+def test_what_a_module_class_takes():
+    class Fixed:
+        def __init__(self, n_timesteps=187):
+            pass
+
+    class Free:
+        input_kind = "spectrogram"
+
+        def __init__(self, n_frames=None, n_freqs=33):
+            pass
+
+    assert not takes_any_length(Fixed) and not takes_any_length(TakesAll)
+    assert takes_any_length(Free) and takes_any_length(TakesClasses)
+    assert takes_spectrograms(Free) and not takes_spectrograms(Fixed)
 
 
 # ----------------------------------------------------------- sample weight
@@ -273,9 +302,9 @@ def test_sample_weights_travel_beside_the_inputs_and_are_dropped_after():
     assert data[SAMPLE_WEIGHT].dtype == np.float32
     batch = {key: torch.as_tensor(value) for key, value in data[:2].items()}
     assert module_input(batch, named=False).shape == (2, 1, 50)
-    named = with_sample_weight(SliceDict(signal=signals, rr=np.ones((4, 2))), None)
+    assert with_sample_weight(signals, None) is signals  # no weights: as it is
+    named = with_sample_weight(SliceDict(signal=signals, rr=np.ones((4, 2))), [1] * 4)
     assert set(named) == {"signal", "rr", SAMPLE_WEIGHT}
-    assert named[SAMPLE_WEIGHT].tolist() == [1, 1, 1, 1]  # None: all ones
     assert set(module_input(dict(named), named=True)) == {"signal", "rr"}
     tensor = torch.zeros(2, 1, 50)
     assert module_input(tensor, named=False) is tensor
