@@ -7,6 +7,11 @@ it into the network input: a float32 array with a channel axis, or a
 later ``X`` with the one seen in ``fit``; :func:`check_labels`,
 :func:`fit_label_encoder` and :func:`encode_labels` validate ``y``. Every
 check raises a ``ValueError`` that says what was wrong and what to pass.
+
+What the module's class takes (:func:`takes_spectrograms`,
+:func:`takes_any_length`, :func:`module_sizes`) is read from its constructor;
+:func:`with_sample_weight` and :func:`module_input` carry sample weights
+beside the inputs through skorch's batches.
 """
 
 from __future__ import annotations
@@ -29,16 +34,17 @@ from sklecg.utils.validation import (
 
 __all__ = [
     "SAMPLE_WEIGHT",
+    "SIGNALS",
     "check_input",
     "check_input_like_fit",
     "check_labels",
     "encode_labels",
     "fit_label_encoder",
     "input_shape",
+    "module_input",
     "module_sizes",
     "takes_any_length",
     "takes_spectrograms",
-    "module_input",
     "with_sample_weight",
 ]
 
