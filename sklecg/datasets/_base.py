@@ -36,6 +36,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -50,6 +51,7 @@ except ImportError:  # Windows: no lock between processes, see fetch_lock
     fcntl = None
 
 __all__ = [
+    "DataSource",
     "MIRROR_ENV",
     "DATA_HOME_ENV",
     "get_data_home",
@@ -82,6 +84,34 @@ _LOCK_NAME = ".sklecg-lock"
 _THREAD_LOCKS: dict[str, threading.RLock] = {}
 _HELD_LOCKS: set[str] = set()
 _REGISTRY = threading.Lock()
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """Where a data set comes from and how its parsed cache is kept.
+
+    Parameters
+    ----------
+    folder : str
+        Subfolder of ``data_home`` holding the data set's caches.
+    filename : str
+        The zip PhysioNet serves (and a mirror holds under the same name).
+    url : str
+        Its download address on PhysioNet.
+    sums_url : str
+        PhysioNet's ``SHA256SUMS.txt`` of the release, which publishes the
+        zip's SHA-256; a download is checked against it (a mirror's own
+        ``SHA256SUMS`` replaces it when downloading from a mirror URL).
+    cache_version : int
+        Format version of the parsed cache; a cache of another version is
+        rebuilt.
+    """
+
+    folder: str
+    filename: str
+    url: str
+    sums_url: str
+    cache_version: int
 
 
 def get_data_home(data_home: str | os.PathLike | None = None) -> Path:
@@ -322,15 +352,14 @@ def _missing_message(filename: str, local: Path) -> str:
 
 
 def fetch_archive(
-    filename: str,
-    url: str,
-    sums_url: str,
+    source: DataSource,
+    *,
     data_home: Path,
     mirror: str | os.PathLike | None,
     download_if_missing: bool,
     verbose: bool,
 ) -> Path:
-    """Return the local path of the PhysioNet zip ``filename``.
+    """Return the local path of the PhysioNet zip of ``source``.
 
     A local ``mirror`` folder (argument, else ``SKLECG_PHYSIONET_MIRROR``) is
     read in place. Otherwise a copy in ``data_home`` is used, or downloaded
@@ -347,6 +376,7 @@ def fetch_archive(
         If the download fails (naming the URL) or its SHA-256 differs from
         the published one; nothing is left behind.
     """
+    filename, url, sums_url = source.filename, source.url, source.sums_url
     mirror = mirror if mirror is not None else os.environ.get(MIRROR_ENV)
     mirror = str(mirror) if mirror else None
     if mirror is not None and not _is_url(mirror):
@@ -617,15 +647,20 @@ def load_cache(
 
 
 def cached_build(
-    cache_path: Path,
-    version: int,
-    source: dict,
+    source: DataSource,
+    *,
+    cache_file: str,
+    build: Callable[[Path, str], dict],
+    data_home: str | os.PathLike | None,
     mirror: str | os.PathLike | None,
     download_if_missing: bool,
     verbose: bool,
-    build: Callable[[Path, str], dict],
 ) -> dict:
-    """Return the arrays cached at ``cache_path``, building them if needed.
+    """Return the cached arrays of ``source``, building them if needed.
+
+    The one load path of every fetcher: the cache is
+    ``<data_home>/<source.folder>/<cache_file>``, of format version
+    ``source.cache_version``.
 
     A valid cache is loaded without waiting. Otherwise the lock of the cache
     folder is taken (:func:`fetch_lock`), so a second process waits for the
@@ -634,14 +669,11 @@ def cached_build(
 
     Parameters
     ----------
-    cache_path : Path
-        The ``.npz`` cache file.
-    version : int
-        Its format version; another version is rebuilt.
-    source : dict
-        ``filename``, ``url``, ``sums_url`` and ``data_home`` of the source
-        zip, as taken by :func:`fetch_archive`.
-    mirror, download_if_missing, verbose
+    source : DataSource
+        The data set.
+    cache_file : str
+        Name of the ``.npz`` cache file in the data set's folder.
+    data_home, mirror, download_if_missing, verbose
         As in the fetchers.
     build : callable
         ``build(zip_path, fingerprint) -> dict of arrays``, called when the
@@ -657,10 +689,13 @@ def cached_build(
     PermissionError
         If the cache must be built but its folder is not writable.
     """
+    home = get_data_home(data_home)
+    cache_dir = home / source.folder
+    cache_dir.mkdir(exist_ok=True)
+    cache_path, version = cache_dir / cache_file, source.cache_version
+    located = {"data_home": home, "mirror": mirror, "verbose": verbose}
     try:
-        zip_path = fetch_archive(
-            **source, mirror=mirror, download_if_missing=False, verbose=verbose
-        )
+        zip_path = fetch_archive(source, download_if_missing=False, **located)
     except FileNotFoundError:
         zip_path = None
     fingerprint = archive_fingerprint(zip_path) if zip_path is not None else None
@@ -677,10 +712,7 @@ def cached_build(
         try:
             if zip_path is None:
                 zip_path = fetch_archive(
-                    **source,
-                    mirror=mirror,
-                    download_if_missing=download_if_missing,
-                    verbose=verbose,
+                    source, download_if_missing=download_if_missing, **located
                 )
                 fingerprint = archive_fingerprint(zip_path)
             start = time.perf_counter()

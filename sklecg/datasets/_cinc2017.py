@@ -14,8 +14,8 @@ from wfdb.io import _header as wfdb_header
 from wfdb.io.header import parse_header_content
 
 from sklecg.datasets._base import (
+    DataSource,
     cached_build,
-    get_data_home,
     load_descr,
     open_archive,
     progress,
@@ -23,12 +23,16 @@ from sklecg.datasets._base import (
 
 __all__ = ["fetch_cinc2017"]
 
-ARCHIVE = "training2017.zip"
-URL = "https://physionet.org/files/challenge-2017/1.0.0/training2017.zip"
-SUMS_URL = "https://physionet.org/files/challenge-2017/1.0.0/SHA256SUMS.txt"
+#: The PhysioNet/CinC 2017 training zip and the cache of its parsed records.
+CINC2017 = DataSource(
+    folder="cinc2017",
+    filename="training2017.zip",
+    url="https://physionet.org/files/challenge-2017/1.0.0/training2017.zip",
+    sums_url="https://physionet.org/files/challenge-2017/1.0.0/SHA256SUMS.txt",
+    cache_version=1,
+)
 TARGET_NAMES = ("N", "A", "O", "~")
 FS = 300
-_CACHE_VERSION = 1
 _UNITS_TO_MV = {"mV": 1.0, "uV": 1e-3, "V": 1e3}
 
 
@@ -44,7 +48,8 @@ def _read_reference(archive: zipfile.ZipFile, members: dict) -> tuple[list, list
     if "REFERENCE.csv" not in members:
         raise OSError(
             f"{archive.filename} has no REFERENCE.csv; expected the PhysioNet "
-            f"{ARCHIVE} layout (training2017/REFERENCE.csv, AXXXXX.mat, AXXXXX.hea)."
+            f"{CINC2017.filename} layout (training2017/REFERENCE.csv, "
+            "AXXXXX.mat, AXXXXX.hea)."
         )
     text = archive.read(members["REFERENCE.csv"]).decode("utf-8")
     names, labels = [], []
@@ -122,7 +127,9 @@ def _build(zip_path, verbose: bool) -> dict:
         names, labels = _read_reference(archive, members)
         signals = [
             _read_record(archive, members, name)
-            for name in progress(names, len(names), f"parsing {ARCHIVE}", verbose)
+            for name in progress(
+                names, len(names), f"parsing {CINC2017.filename}", verbose
+            )
         ]
     lengths = np.array([s.size for s in signals], dtype=np.int64)
     return {
@@ -225,17 +232,14 @@ def fetch_cinc2017(
     >>> len(cinc.data), cinc.fs, cinc.target[:3]  # doctest: +SKIP
     (7000, 300, array(['N', 'N', 'N'], dtype='<U1'))
     """
-    home = get_data_home(data_home)
-    cache_dir = home / "cinc2017"
-    cache_dir.mkdir(exist_ok=True)
     arrays = cached_build(
-        cache_dir / "training2017.npz",
-        _CACHE_VERSION,
-        {"filename": ARCHIVE, "url": URL, "sums_url": SUMS_URL, "data_home": home},
-        mirror,
-        download_if_missing,
-        verbose,
-        lambda path, _fingerprint: _build(path, verbose),
+        CINC2017,
+        cache_file="training2017.npz",
+        build=lambda path, _fingerprint: _build(path, verbose),
+        data_home=data_home,
+        mirror=mirror,
+        download_if_missing=download_if_missing,
+        verbose=verbose,
     )
     lengths = arrays["lengths"]
     data = np.split(arrays["signals"], np.cumsum(lengths)[:-1]) if lengths.size else []

@@ -9,6 +9,7 @@ import wfdb
 from sklearn.utils import Bunch
 
 from sklecg.datasets._base import (
+    DataSource,
     cached_build,
     extract_archive,
     get_data_home,
@@ -18,26 +19,30 @@ from sklecg.datasets._base import (
 
 __all__ = ["fetch_mitbih", "load_mitbih_arrays"]
 
-ARCHIVE = "mit-bih-arrhythmia-database-1.0.0.zip"
-URL = (
-    "https://physionet.org/static/published-projects/mitdb/"
-    "mit-bih-arrhythmia-database-1.0.0.zip"
+#: The MIT-BIH Arrhythmia Database zip and the cache of its parsed records.
+MITBIH = DataSource(
+    folder="mitbih",
+    filename="mit-bih-arrhythmia-database-1.0.0.zip",
+    url=(
+        "https://physionet.org/static/published-projects/mitdb/"
+        "mit-bih-arrhythmia-database-1.0.0.zip"
+    ),
+    sums_url="https://physionet.org/files/mitdb/1.0.0/SHA256SUMS.txt",
+    cache_version=1,
 )
-SUMS_URL = "https://physionet.org/files/mitdb/1.0.0/SHA256SUMS.txt"
 FS = 360
-_CACHE_VERSION = 1
 
 
 def _build(zip_path, fingerprint: str, cache_dir, verbose: bool) -> dict:
     folder = extract_archive(
-        zip_path, cache_dir / ARCHIVE.removesuffix(".zip"), fingerprint, verbose
+        zip_path, cache_dir / MITBIH.filename.removesuffix(".zip"), fingerprint, verbose
     )
     records_file = folder / "RECORDS"
     if not records_file.is_file():
         raise OSError(f"{zip_path} has no RECORDS file; expected the MIT-BIH layout.")
     names = records_file.read_text().split()
     signals, leads, samples, symbols = [], [], [], []
-    for name in progress(names, len(names), f"reading {ARCHIVE}", verbose):
+    for name in progress(names, len(names), f"reading {MITBIH.filename}", verbose):
         record = wfdb.rdrecord(str(folder / name))
         annotation = wfdb.rdann(str(folder / name), "atr")
         signals.append(record.p_signal.T.astype(np.float32))
@@ -60,19 +65,17 @@ def _build(zip_path, fingerprint: str, cache_dir, verbose: bool) -> dict:
     }
 
 
-def load_mitbih_arrays(data_home, download_if_missing, mirror, verbose) -> dict:
+def load_mitbih_arrays(*, data_home, download_if_missing, mirror, verbose) -> dict:
     """Return the cached arrays behind :func:`fetch_mitbih` (built if needed)."""
-    home = get_data_home(data_home)
-    cache_dir = home / "mitbih"
-    cache_dir.mkdir(exist_ok=True)
+    cache_dir = get_data_home(data_home) / MITBIH.folder
     return cached_build(
-        cache_dir / "records.npz",
-        _CACHE_VERSION,
-        {"filename": ARCHIVE, "url": URL, "sums_url": SUMS_URL, "data_home": home},
-        mirror,
-        download_if_missing,
-        verbose,
-        lambda path, fingerprint: _build(path, fingerprint, cache_dir, verbose),
+        MITBIH,
+        cache_file="records.npz",
+        build=lambda path, fingerprint: _build(path, fingerprint, cache_dir, verbose),
+        data_home=data_home,
+        mirror=mirror,
+        download_if_missing=download_if_missing,
+        verbose=verbose,
     )
 
 
@@ -167,7 +170,12 @@ def fetch_mitbih(
     >>> mit.data.shape, mit.lead_names[0]  # doctest: +SKIP
     ((48, 2, 650000), array(['MLII', 'V5'], dtype='<U4'))
     """
-    arrays = load_mitbih_arrays(data_home, download_if_missing, mirror, verbose)
+    arrays = load_mitbih_arrays(
+        data_home=data_home,
+        download_if_missing=download_if_missing,
+        mirror=mirror,
+        verbose=verbose,
+    )
     offsets = arrays["ann_offsets"]
     return Bunch(
         data=arrays["signals"],

@@ -4,6 +4,7 @@ set was (Kachuee et al., 2018), with AAMI classes and RR-interval features."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from fractions import Fraction
 from numbers import Integral
 
@@ -11,9 +12,9 @@ import numpy as np
 from scipy.signal import resample_poly
 from sklearn.utils import Bunch
 
-from sklecg.datasets._base import cached_build, get_data_home, load_descr, progress
+from sklecg.datasets._base import cached_build, load_descr, progress
 from sklecg.datasets._beat_table import RR_COLUMNS, make_beat_table, window_span
-from sklecg.datasets._mitbih import ARCHIVE, FS, SUMS_URL, URL, load_mitbih_arrays
+from sklecg.datasets._mitbih import FS, MITBIH, load_mitbih_arrays
 
 __all__ = ["fetch_mitbih_beats", "AAMI_CLASSES"]
 
@@ -30,7 +31,8 @@ _WINDOW_S = 10
 #: Length (s) of the window centred on each beat for ``average_rr``: the
 #: 5-minute average RR interval of de Chazal, O'Dwyer & Reilly (2004).
 _AVERAGE_WINDOW_S = 300
-_CACHE_VERSION = 4
+#: The beats are cut from the MIT-BIH zip; their cache has its own version.
+MITBIH_BEATS = replace(MITBIH, cache_version=4)
 _CODE_OF_SYMBOL = {
     sym: code for code, syms in enumerate(AAMI_CLASSES.values()) for sym in syms
 }
@@ -368,22 +370,21 @@ def fetch_mitbih_beats(
         raise ValueError(f"as_frame must be True or False; got {as_frame!r}.")
     _check_positive_int(fs, "fs", 125)
     _check_positive_int(length, "length", 187)
-    home = get_data_home(data_home)
-    cache_dir = home / "mitbih"
-    cache_dir.mkdir(exist_ok=True)
+    located = {
+        "data_home": data_home,
+        "mirror": mirror,
+        "download_if_missing": download_if_missing,
+        "verbose": verbose,
+    }
 
     def build(_path, _fingerprint):
-        raw = load_mitbih_arrays(home, download_if_missing, mirror, verbose)
-        return _build(raw, fs, length, verbose)
+        return _build(load_mitbih_arrays(**located), fs, length, verbose)
 
     arrays = cached_build(
-        cache_dir / f"beats_fs{fs}_length{length}.npz",
-        _CACHE_VERSION,
-        {"filename": ARCHIVE, "url": URL, "sums_url": SUMS_URL, "data_home": home},
-        mirror,
-        download_if_missing,
-        verbose,
-        build,
+        MITBIH_BEATS,
+        cache_file=f"beats_fs{fs}_length{length}.npz",
+        build=build,
+        **located,
     )
     extra = {}
     if as_frame:

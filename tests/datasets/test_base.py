@@ -1,5 +1,7 @@
-"""Progress reporting of the fetchers (sklecg/datasets/_base.py)."""
+"""Tests of sklecg/datasets/_base.py: progress reporting, source descriptions
+and the one load path of the fetchers."""
 
+import numpy as np
 import pytest
 
 from sklecg.datasets import fetch_cinc2017
@@ -77,3 +79,68 @@ def test_fetch_of_real_records_reports_progress(
     assert "parsing training2017.zip" in text
     assert ("\r" in text) is tty
     assert ("300/300" in text) and (("100%|" in text) is tty)
+
+
+def test_every_fetcher_has_one_source_description():
+    """Each data set names its zip, where PhysioNet publishes it and its
+    SHA-256 list, and its cache format version, in one frozen record."""
+    from dataclasses import FrozenInstanceError
+
+    from sklecg.datasets._cinc2017 import CINC2017
+    from sklecg.datasets._mitbih import MITBIH
+    from sklecg.datasets._mitbih_beats import MITBIH_BEATS
+
+    for source in (CINC2017, MITBIH, MITBIH_BEATS):
+        assert source.filename.endswith(".zip")
+        assert source.url.startswith("https://physionet.org/")
+        assert source.url.endswith(source.filename)
+        assert source.sums_url.endswith("SHA256SUMS.txt")
+        assert source.cache_version >= 1
+    assert MITBIH_BEATS.filename == MITBIH.filename
+    assert MITBIH_BEATS.cache_version != MITBIH.cache_version
+    with pytest.raises(FrozenInstanceError):
+        CINC2017.cache_version = 2
+
+
+def test_the_load_path_is_keyword_only(fake_mirror, tmp_path):
+    from sklecg.datasets._base import cached_build, fetch_archive
+    from sklecg.datasets._cinc2017 import CINC2017
+
+    with pytest.raises(TypeError):
+        fetch_archive(CINC2017, tmp_path, fake_mirror, False, False)
+    with pytest.raises(TypeError):
+        cached_build(CINC2017, "x.npz", dict, tmp_path, fake_mirror, False, False)
+
+
+def test_a_new_cache_version_rebuilds(fake_mirror, tmp_path, fake_stderr):
+    from dataclasses import replace
+
+    from sklecg.datasets._base import cached_build
+    from sklecg.datasets._cinc2017 import CINC2017
+
+    calls = []
+
+    def build(path, fingerprint):
+        calls.append(path.name)
+        return {"built": np.array([len(calls)])}
+
+    located = {
+        "data_home": tmp_path,
+        "mirror": fake_mirror,
+        "download_if_missing": False,
+    }
+    first = cached_build(
+        CINC2017, cache_file="t.npz", build=build, verbose=False, **located
+    )
+    again = cached_build(
+        CINC2017, cache_file="t.npz", build=build, verbose=False, **located
+    )
+    assert calls == ["training2017.zip"] and first["built"][0] == again["built"][0] == 1
+    assert (tmp_path / CINC2017.folder / "t.npz").is_file()
+    stream = fake_stderr(tty=False)
+    bumped = replace(CINC2017, cache_version=CINC2017.cache_version + 1)
+    rebuilt = cached_build(
+        bumped, cache_file="t.npz", build=build, verbose=True, **located
+    )
+    assert rebuilt["built"][0] == 2 and len(calls) == 2
+    assert "version" in stream.getvalue()
