@@ -261,7 +261,7 @@ def make_ecg_classification(
     trivially separable: a ``RandomForestClassifier(n_estimators=200)`` on 14
     simple per-record features (amplitude percentiles, slope statistics and
     RR-interval statistics of detected peaks; ``_simple_features`` in
-    ``tests/test_datasets_synthetic.py``) scores 0.82 to 0.84 accuracy in
+    ``tests/datasets/test_synthetic.py``) scores 0.82 to 0.84 accuracy in
     5-fold cross-validation on the default 1,000 records (``random_state``
     0, 1, 2; chance: 0.25); the same forest on the raw records resampled to
     300 points scores 0.42 to 0.45. Trained on these synthetic features, the
