@@ -124,9 +124,10 @@ def specificity_score(
     -----
     The counts come from :func:`sklearn.metrics.multilabel_confusion_matrix`
     rather than :func:`imblearn.metrics.sensitivity_specificity_support`:
-    the two agree on unweighted data (``tests/metrics/test_classification.py`` compares every
-    ``average``), but imbalanced-learn 0.14 counts the true negatives of
-    weighted data as ``n_samples - ...`` instead of the total weight, which
+    the two agree on unweighted data
+    (``tests/metrics/test_classification.py`` compares every ``average``),
+    but imbalanced-learn 0.14 counts the true negatives of weighted data
+    as ``n_samples - ...`` instead of the total weight, which
     gives wrong values, some above 1 (imbalanced-learn issue #1180). Where a
     class has no negatives, this returns 0 without imbalanced-learn's
     ``UndefinedMetricWarning``.
