@@ -72,3 +72,74 @@ def test_missing_labels_are_named(y, count, first):
 @pytest.mark.parametrize("y", [["N", "V"], [0, 1, 2], np.array([0.0, 2.0])])
 def test_complete_labels_pass(y):
     assert check_no_missing_labels(y) is None
+
+
+# --- check_signals on its own: every accepted layout, every refusal ---------
+
+
+@pytest.mark.parametrize(
+    ("X", "shape"),
+    [
+        (np.arange(6).reshape(2, 3), (2, 3)),
+        (np.ones((2, 2, 5), dtype=np.float64), (2, 2, 5)),
+        (np.ones((2, 4), dtype=bool), (2, 4)),
+        ([np.ones(3), np.zeros(3)], (2, 3)),  # equal lengths are stacked
+        ([np.ones((2, 4)), np.zeros((2, 4))], (2, 2, 4)),
+    ],
+)
+def test_fixed_length_layouts_become_float32_arrays(X, shape):
+    signals = check_signals(X)
+    assert isinstance(signals, np.ndarray)
+    assert signals.dtype == np.float32 and signals.shape == shape
+
+
+def test_variable_length_lists_stay_lists_of_float32():
+    signals = check_signals([np.arange(3), np.arange(5.0)])
+    assert isinstance(signals, list)
+    assert [s.dtype for s in signals] == [np.float32, np.float32]
+    assert [s.shape for s in signals] == [(3,), (5,)]
+    with pytest.raises(
+        ValueError, match=r"different lengths \(3 to 5 samples\).*Resampler"
+    ):
+        check_signals([np.arange(3), np.arange(5.0)], allow_variable_length=False)
+
+
+@pytest.mark.parametrize(
+    ("X", "kwargs", "message"),
+    [
+        (np.ones(5), {}, r"must be 2-D .* x\.reshape\(1, -1\)"),
+        (
+            np.ones((1, 2, 3, 4)),
+            {},
+            r"must be 2-D .*got an array of shape \(1, 2, 3, 4\)",
+        ),
+        ([np.ones(3), np.ones((2, 3))], {}, r"must be 1-D .*all alike"),
+        (
+            [np.ones((2, 3)), np.ones((3, 3))],
+            {},
+            r"different numbers of leads \[2, 3\]",
+        ),
+        (np.array([[1.0, np.nan]]), {}, r"NaN"),
+        (
+            np.ones((2, 3)),
+            {"min_length": 4, "min_length_reason": "one window"},
+            r"at least 4.*one window",
+        ),
+        (np.ones((2, 2, 3)), {"n_leads": 1}, r"lead"),
+        (None, {}, r"X is None"),
+    ],
+)
+def test_refusals_say_what_was_wrong(X, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        check_signals(X, **kwargs)
+
+
+def test_errors_name_the_argument_and_refuse_sparse_and_text():
+    from scipy import sparse
+
+    with pytest.raises(ValueError, match=r"^X_compressed is None"):
+        check_signals(None, name="X_compressed")
+    with pytest.raises(TypeError, match=r"sparse .*toarray\(\)"):
+        check_signals(sparse.csr_matrix(np.ones((2, 3))))
+    with pytest.raises((TypeError, ValueError)):
+        check_signals(np.array([["a", "b"]]))
