@@ -86,7 +86,7 @@ def splits(y, groups, size: int | None) -> dict[str, tuple]:
     }
 
 
-def models(table_columns, quick: bool, n_jobs: int) -> dict:
+def models(table, quick: bool, n_jobs: int) -> dict:
     """``{name: (estimator, columns)}``: the recipe and its peers.
 
     ``columns`` names the table columns an estimator sees: all of them for
@@ -103,7 +103,7 @@ def models(table_columns, quick: bool, n_jobs: int) -> dict:
     forest = RandomForestClassifier(
         **{"n_estimators": 100, **size}, n_jobs=n_jobs, random_state=0
     )
-    beat_only = ColumnGroup("beat")(table_columns)
+    beat_only = ColumnGroup("beat")(table)
     found = {
         "sklecg recipe (beat, P wave, lead 2, RR; gradient boosting)": (recipe, None),
         "RandomForest, raw beats": (forest, beat_only),

@@ -52,6 +52,8 @@ N_FOLDS = 4
 #: balanced, 1: balanced) and training epochs.
 GRID = {"net__class_weight_alpha": [0.5, 1.0], "net__max_epochs": [6, 12]}
 QUICK_BEATS, QUICK_EPOCHS = 3000, 1
+#: The per-fold scores averaged in the DS1 table.
+FOLD_COLUMNS = ("macro F1", *(f"F1 {c}" for c in CLASSES), "fit (s)")
 
 
 def candidates(quick: bool) -> list[dict]:
@@ -153,18 +155,17 @@ def cv_table(rows: list[dict], grid: list[dict]) -> list[dict]:
         folds = [
             r for r in rows if r["stage"] == "DS1 CV" and r["setting"] == _key(params)
         ]
-        f1 = np.array([r["macro F1"] for r in folds])
-        entry = {"setting": _key(params), "folds": len(folds)}
-        entry["mean macro F1"] = float(f1.mean()) if folds else float("nan")
-        entry["std"] = float(f1.std()) if folds else float("nan")
-        for c in CLASSES:
-            entry[f"F1 {c}"] = (
-                float(np.mean([r[f"F1 {c}"] for r in folds])) if folds else float("nan")
-            )
-        entry["fit (s)"] = (
-            float(np.mean([r["fit (s)"] for r in folds])) if folds else float("nan")
+        mean = {key: float(np.mean([r[key] for r in folds])) for key in FOLD_COLUMNS}
+        f1 = [r["macro F1"] for r in folds]
+        table.append(
+            {
+                "setting": _key(params),
+                "folds": len(folds),
+                "mean macro F1": mean.pop("macro F1"),
+                "std": float(np.std(f1)),
+                **mean,
+            }
         )
-        table.append(entry)
     return table
 
 

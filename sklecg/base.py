@@ -358,6 +358,30 @@ class TableTransformer(TransformerMixin, BaseEstimator):
         self : object
             The fitted transformer.
         """
+        self._fit(X)
+        return self
+
+    def fit_transform(self, X, y=None, **fit_params):
+        """Fit to the table and compute its features, validating it once.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame of shape (n_samples, n_columns)
+            The named table.
+        y : None
+            Ignored.
+        **fit_params : dict
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        X_out : ndarray of shape (n_samples, n_features_out), dtype float32
+            As :meth:`transform` returns.
+        """
+        return self._transform(self._fit(X))
+
+    def _fit(self, X) -> dict[str, np.ndarray]:
+        """Validate, locate the groups, check them; return the located parts."""
         self._validate_params()
         values = self._check_table(X, reset=True)
         names = [str(name) for name in self.feature_names_in_]
@@ -366,9 +390,10 @@ class TableTransformer(TransformerMixin, BaseEstimator):
             part: group_columns(names, group, owner=owner)
             for part, group in self._groups(names).items()
         }
-        self._check_parts(self._parts(values))
+        parts = self._parts(values)
+        self._check_parts(parts)
         self._n_features_out = len(self._output_names())
-        return self
+        return parts
 
     def transform(self, X) -> np.ndarray:
         """Compute the features of every row.
@@ -434,5 +459,4 @@ class TableTransformer(TransformerMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float32"]
-        tags.input_tags.string = False
         return tags
