@@ -9,7 +9,12 @@ Fetchers follow scikit-learn's conventions: a ``data_home`` folder (default
 """
 
 from sklecg.datasets._base import clear_data_home, get_data_home
-from sklecg.datasets._beat_table import RR_COLUMNS, make_beat_table, window_span
+from sklecg.datasets._beat_table import (
+    RR_COLUMNS,
+    make_beat_table,
+    window_groups,
+    window_span,
+)
 from sklecg.datasets._cinc2017 import fetch_cinc2017
 from sklecg.datasets._csv import load_heartbeat_csv
 from sklecg.datasets._mitbih import fetch_mitbih
@@ -26,5 +31,6 @@ __all__ = [
     "load_heartbeat_csv",
     "make_beat_table",
     "make_ecg_classification",
+    "window_groups",
     "window_span",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["RR_COLUMNS", "make_beat_table", "window_span"]
+__all__ = ["RR_COLUMNS", "make_beat_table", "window_groups", "window_span"]
 
 #: The RR columns of the table, in seconds: the interval before and after
 #: the beat, the mean of its 10-second window and of the 5 minutes around it.
@@ -38,6 +38,28 @@ def window_span(fs: float) -> tuple[int, int]:
     (45, 90)
     """
     return int(round(WINDOW_BEFORE_S * fs)), int(round(WINDOW_AFTER_S * fs))
+
+
+def window_groups(lead: int) -> tuple[str, str]:
+    """Names of one lead's window group and of its template's, in the table.
+
+    Parameters
+    ----------
+    lead : int
+        The lead, 0 for the segmented lead (MLII).
+
+    Returns
+    -------
+    (window, template) : tuple of str
+        The group names; their columns are ``<name>_0, <name>_1, ...``.
+
+    Examples
+    --------
+    >>> from sklecg.datasets import window_groups
+    >>> window_groups(1)
+    ('window_lead1', 'window_template_lead1')
+    """
+    return f"window_lead{lead}", f"window_template_lead{lead}"
 
 
 def _numbered(group: str, n: int) -> list[str]:
@@ -142,8 +164,8 @@ def make_beat_table(beat, rr, *, template=None, window=None, window_template=Non
                 "make_beat_table: window_template must have the shape of window, "
                 f"{window.shape}; got {window_template.shape}."
             )
-        for group, values in (("window", window), ("window_template", window_template)):
+        for part, values in enumerate((window, window_template)):
             for lead in range(values.shape[1]):
                 blocks.append(values[:, lead])
-                names += _numbered(f"{group}_lead{lead}", values.shape[2])
+                names += _numbered(window_groups(lead)[part], values.shape[2])
     return pd.DataFrame(np.hstack(blocks), columns=names)

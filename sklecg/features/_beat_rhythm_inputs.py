@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import Interval
 from skorch.helper import SliceDict
 
 from sklecg.base import TableTransformer
-from sklecg.datasets import RR_COLUMNS, window_span
+from sklecg.datasets import RR_COLUMNS, window_groups, window_span
 from sklecg.features._beat_context import (
     RR_FEATURE_NAMES,
     TEMPLATE_FEATURE_NAMES,
@@ -111,8 +111,7 @@ class BeatRhythmInputs(TableTransformer):
     def _groups(self, columns: list[str]) -> dict[str, str]:
         groups = {"beat": "beat", "template": "template"}
         for lead in (0, 1):
-            groups[f"window{lead}"] = f"window_lead{lead}"
-            groups[f"template{lead}"] = f"window_template_lead{lead}"
+            groups[f"window{lead}"], groups[f"template{lead}"] = window_groups(lead)
         return {**groups, **{name: name for name in RR_COLUMNS}}
 
     def _check_parts(self, parts: dict[str, np.ndarray]) -> None:

@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 
 from sklecg.base import TableTransformer
+from sklecg.datasets import window_groups
 from sklecg.features._beat_context import TEMPLATE_FEATURE_NAMES, template_context
 
 __all__ = ["TemplateDifferenceFeatures"]
@@ -112,8 +113,7 @@ class TemplateDifferenceFeatures(TableTransformer):
             )
         groups = {}
         for lead in self.leads_:
-            groups[f"window{lead}"] = f"window_lead{lead}"
-            groups[f"template{lead}"] = f"window_template_lead{lead}"
+            groups[f"window{lead}"], groups[f"template{lead}"] = window_groups(lead)
         return groups
 
     def _check_parts(self, parts: dict[str, np.ndarray]) -> None:

@@ -7,7 +7,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.pipeline import Pipeline
 
 from sklecg.compose import ColumnGroup
-from sklecg.datasets import RR_COLUMNS, window_span
+from sklecg.datasets import RR_COLUMNS, window_groups, window_span
 from sklecg.features import BeatRRFeatures, TemplateDifferenceFeatures
 
 __all__ = ["mitbih_beat_pipeline"]
@@ -112,17 +112,12 @@ def mitbih_beat_pipeline(fs: float = 125, **overrides) -> Pipeline:
             (
                 "p_wave",
                 TemplateDifferenceFeatures(downsample=3),
-                ColumnGroup(
-                    "window_lead0",
-                    "window_template_lead0",
-                    stop=before_r,
-                    length=window,
-                ),
+                ColumnGroup(*window_groups(0), stop=before_r, length=window),
             ),
             (
                 "second_lead",
                 TemplateDifferenceFeatures(),
-                ColumnGroup("window_lead1", "window_template_lead1", length=window),
+                ColumnGroup(*window_groups(1), length=window),
             ),
         ]
     )

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sklecg.datasets import RR_COLUMNS, make_beat_table, window_span
+from sklecg.datasets import RR_COLUMNS, make_beat_table, window_groups, window_span
 
 
 def _arrays(n=3, n_samples=4, leads=2, n_window=5):
@@ -111,3 +111,21 @@ def test_fetch_as_frame_is_the_table_of_the_arrays(physionet_mirror, sklecg_data
     assert isinstance(X, pd.DataFrame) and isinstance(y, pd.Series)
     with pytest.raises(ValueError, match="as_frame must be True or False"):
         fetch_mitbih_beats(as_frame="yes", **kwargs)
+
+
+def test_window_groups_name_the_table_columns():
+    arrays = _arrays(leads=3)
+    beat, rr = arrays.pop("beat"), arrays.pop("rr")
+    table = make_beat_table(beat, rr, **arrays)
+    for lead in range(3):
+        window, template = window_groups(lead)
+        np.testing.assert_allclose(
+            table[[f"{window}_{i}" for i in range(5)]],
+            arrays["window"][:, lead],
+            rtol=1e-6,
+        )
+        np.testing.assert_allclose(
+            table[[f"{template}_{i}" for i in range(5)]],
+            arrays["window_template"][:, lead],
+            rtol=1e-6,
+        )
