@@ -44,6 +44,12 @@ class ECGModule(nn.Module):
     ``"spectrogram"`` for ``(batch, n_channels, n_freqs, n_frames)`` and
     ``"signal+features"`` for the two named inputs ``signal`` ``(batch,
     n_channels, n_timesteps)`` and ``features`` ``(batch, n_features)``.
+    ``any_length`` declares whether the network takes any length along the
+    time axis (the last one: samples, or frames of a spectrogram), as
+    networks with global pooling or a recurrent layer do: ``ECGClassifier``
+    then predicts on other lengths than it was fitted on. It is False by
+    default: a network sized for one length (a flatten before dense layers)
+    keeps it.
 
     A subclass calls ``super().__init__(n_outputs, n_channels,
     n_timesteps=...)``, builds its layers, implements
@@ -89,6 +95,8 @@ class ECGModule(nn.Module):
     """
 
     input_kind = "signal"
+    #: whether any length along the time axis passes (global pooling, LSTM)
+    any_length = False
     #: the input lengths (constructor arguments) and their units
     input_axes = {"n_timesteps": "samples"}
     #: how to give the network longer inputs (part of the too-short error)

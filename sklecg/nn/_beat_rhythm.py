@@ -83,6 +83,7 @@ class BeatRhythmNet(ECGModule):
     """
 
     input_kind = "signal+features"
+    any_length = True  # global pooling in the signal branch
 
     def __init__(
         self,

@@ -59,6 +59,8 @@ class CNNLSTM(ECGModule):
     torch.Size([2, 5])
     """
 
+    any_length = True  # the LSTM reads any number of steps
+
     def __init__(
         self,
         n_outputs: int = 5,

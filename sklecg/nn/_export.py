@@ -13,6 +13,8 @@ import torch
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from sklecg.nn._inputs import takes_any_length
+
 __all__ = ["export_onnx"]
 
 _INPUT, _OUTPUT = "signals", "probabilities"
@@ -31,18 +33,6 @@ class _ProbabilityGraph(nn.Module):
         if self.add_channel:
             signals = signals.unsqueeze(1)
         return torch.softmax(self.module(signals), dim=-1)
-
-
-def _accepts_any_length(module: nn.Module, example: torch.Tensor) -> bool:
-    """Whether the network runs on inputs longer and shorter along the last axis."""
-    length = example.shape[-1]
-    try:
-        with torch.no_grad():
-            for other in (2 * length, length + length // 2 + 1):
-                module(example.new_zeros((*example.shape[:-1], other)))
-    except (RuntimeError, ValueError):
-        return False
-    return True
 
 
 def export_onnx(estimator, path: str | os.PathLike) -> Path:
@@ -130,7 +120,7 @@ def export_onnx(estimator, path: str | os.PathLike) -> Path:
     graph = _ProbabilityGraph(module, add_channel).eval()
     example = torch.zeros((2, *(shape[1:] if add_channel else shape)))
     axes = {0: "batch"}
-    if _accepts_any_length(module, torch.zeros((2, *shape))):
+    if takes_any_length(type(module)):  # as predict_proba takes it
         axes[example.ndim - 1] = "time"
 
     descriptor, temp = tempfile.mkstemp(

@@ -8,8 +8,9 @@ later ``X`` with the one seen in ``fit``; :func:`check_labels`,
 :func:`fit_label_encoder` and :func:`encode_labels` validate ``y``. Every
 check raises a ``ValueError`` that says what was wrong and what to pass.
 
-What the module's class takes (:func:`takes_spectrograms`,
-:func:`takes_any_length`, :func:`module_sizes`) is read from its constructor;
+What the module's class takes is read from its declarations
+(:func:`takes_spectrograms`, :func:`takes_any_length`) and its constructor
+(:func:`module_sizes`);
 :func:`with_sample_weight` and :func:`module_input` carry sample weights
 beside the inputs through skorch's batches.
 """
@@ -270,10 +271,11 @@ def takes_spectrograms(module_class) -> bool:
 
 
 def takes_any_length(module_class) -> bool:
-    """Whether the module's class is built for any signal length.
+    """Whether the module's class declares ``any_length = True``.
 
-    It is unless its constructor takes ``n_timesteps`` (or ``n_frames``) with
-    a default other than None.
+    :class:`~sklecg.nn.ECGModule` subclasses declare it when they take any
+    length along the time axis (global pooling, a recurrent layer); a module
+    that does not declare it is taken to be sized for the length of ``fit``.
 
     Examples
     --------
@@ -281,9 +283,7 @@ def takes_any_length(module_class) -> bool:
     >>> takes_any_length(SimpleCNN), takes_any_length(ConvNet)
     (True, False)
     """
-    params = inspect.signature(module_class).parameters
-    lengths = [params[name] for name in ("n_timesteps", "n_frames") if name in params]
-    return all(param.default is None for param in lengths)
+    return getattr(module_class, "any_length", False) is True
 
 
 def module_sizes(shape, n_outputs: int, module_class) -> dict:

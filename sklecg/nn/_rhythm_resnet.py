@@ -106,6 +106,8 @@ class RhythmResNet(ECGModule):
     torch.Size([2, 256])
     """
 
+    any_length = True  # global average pooling
+
     def __init__(
         self,
         n_outputs: int = 4,

@@ -61,6 +61,8 @@ class SimpleCNN(ECGModule):
     52357
     """
 
+    any_length = True  # global max pooling
+
     def __init__(
         self,
         n_outputs: int = 5,

@@ -64,6 +64,7 @@ class SpectrogramCNNLSTM(ECGModule):
     """
 
     input_kind = "spectrogram"
+    any_length = True  # the LSTM reads any number of frames
     input_axes = {"n_freqs": "frequency bins", "n_frames": "frames"}
     lengthen_hint = (
         "compute spectrograms with more frequency bins (a larger n_fft) or "

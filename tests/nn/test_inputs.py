@@ -280,17 +280,19 @@ def test_module_sizes_are_read_from_the_input_shape(shape, expected):
 
 def test_what_a_module_class_takes():
     class Fixed:
-        def __init__(self, n_timesteps=187):
+        def __init__(self, n_timesteps=None):
             pass
 
     class Free:
         input_kind = "spectrogram"
+        any_length = True
 
-        def __init__(self, n_frames=None, n_freqs=33):
+        def __init__(self, n_frames=12, n_freqs=33):
             pass
 
+    # declared by the class, not guessed from its constructor's defaults
     assert not takes_any_length(Fixed) and not takes_any_length(TakesAll)
-    assert takes_any_length(Free) and takes_any_length(TakesClasses)
+    assert takes_any_length(Free) and not takes_any_length(TakesClasses)
     assert takes_spectrograms(Free) and not takes_spectrograms(Fixed)
 
 

@@ -1,8 +1,9 @@
 """The contract every network of sklecg.nn keeps (see sklecg.nn.ECGModule).
 
 Output shape, the embedding width, the too-short error naming the minimum
-length, the head reset of transfer learning and the parameter count of the
-default settings against a count by hand, for every exported network.
+length, what ``any_length`` declares, the head reset of transfer learning
+and the parameter count of the default settings against a count by hand,
+for every exported network.
 """
 
 import pytest
@@ -185,6 +186,25 @@ def test_too_short_input_is_rejected_naming_the_minimum(cls):
     # the minimum itself works
     net = build(cls, n_outputs=3, **minima).eval()
     assert net(*inputs(net, 2, minima)).shape == (2, 3)
+
+
+# the networks that declare they take any length along the time axis
+ANY_LENGTH = {SimpleCNN, CNNLSTM, SpectrogramCNNLSTM, RhythmResNet, BeatRhythmNet}
+
+
+@pytest.mark.parametrize("cls", NETWORKS, ids=ids)
+def test_any_length_declares_what_the_layers_take(cls):
+    assert cls.any_length is (cls in ANY_LENGTH)
+    built = SIZES[cls][0]
+    net = build(cls, n_outputs=3, **built).eval()
+    time_axis = list(built)[-1]
+    longer = {**built, time_axis: 2 * built[time_axis] + 1}
+    x = inputs(net, 2, longer)
+    if cls.any_length:
+        assert net(*x).shape == (2, 3)
+    else:  # sized for one length: the dense layers refuse another
+        with pytest.raises(RuntimeError):
+            net(*x)
 
 
 @pytest.mark.parametrize("cls", NETWORKS, ids=ids)
