@@ -15,9 +15,10 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 from sklearn.base import clone
@@ -203,7 +204,7 @@ def _tables(
 
 
 def run_cli(
-    run: Callable[..., list[dict]],
+    run: Callable[..., Any],
     doc: str,
     quick_help: str,
     *,
@@ -213,14 +214,17 @@ def run_cli(
     output: Path | None = None,
     n_jobs: bool = False,
     threads: str | None = "torch and BLAS/OpenMP threads",
-) -> None:
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    print_rows: bool = True,
+) -> Any:
     """Command line of an example script: parse, run, print the tables.
 
     Parses ``--quick``, ``--data-home`` and, where asked for, ``--output``,
-    ``--n-jobs`` and ``--threads``; calls ``run`` with the parsed values as
-    keywords (``data_home``, ``quick``, ``output``, ``n_jobs``) under that
-    many torch and BLAS/OpenMP threads; prints the rows it returns as
-    markdown tables, then the wall-clock and CPU time.
+    ``--n-jobs``, ``--threads`` and the script's own ``options``; calls
+    ``run`` with the parsed values as keywords (``data_home``, ``quick``,
+    ``output``, ``n_jobs`` and the options' names) under that many torch and
+    BLAS/OpenMP threads; prints the rows it returns as markdown tables, then
+    the wall-clock and CPU time.
 
     Parameters
     ----------
@@ -245,23 +249,39 @@ def run_cli(
     threads : str, optional
         Help of ``--threads`` (default 1); None: no ``--threads`` (and no
         thread limit).
+    options : mapping, optional
+        The script's further options, ``{flag: keywords of
+        ArgumentParser.add_argument}``, e.g. ``{"--trees": {"type": int,
+        "default": 100}}``; ``run`` gets each as the keyword argparse names
+        it (``trees``).
+    print_rows : bool, default=True
+        Whether ``run`` returns table rows to print; False: ``run`` prints
+        its own report and may return anything.
+
+    Returns
+    -------
+    What ``run`` returns.
     """
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=quick_help)
-    parser.add_argument("--data-home", default=None)
+    parser.add_argument("--data-home", default=None, help="cache of parsed data")
     if output is not None:
         parser.add_argument("--output", default=str(output), help="figure folder")
     if n_jobs:
         parser.add_argument("--n-jobs", type=int, default=1, help="joblib workers")
     if threads is not None:
         parser.add_argument("--threads", type=int, default=1, help=threads)
+    for flag, keywords in (options or {}).items():
+        parser.add_argument(flag, **keywords)
     args = vars(parser.parse_args(argv))
     start, cpu = time.perf_counter(), time.process_time()
     with _threads(args.pop("threads", None)):
-        rows = run(**args)
-    for title, table in _tables(rows, group, tables):
-        print(f"\n{title}\n" if title else "")
-        print(markdown_table(table))
+        result = run(**args)
+    if print_rows:
+        for title, table in _tables(result, group, tables):
+            print(f"\n{title}\n" if title else "")
+            print(markdown_table(table))
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     figures = f"figures in {args['output']}; " if output is not None else ""
     print(f"\n{figures}total {wall:.0f} s wall clock, {cpu:.0f} s CPU")
+    return result

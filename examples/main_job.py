@@ -28,9 +28,10 @@ specificity, challenge F1), and so is the best network configuration, fitted
 once more on the same 80 % so that its training curve can be drawn.
 
 Output: progress lines, the grid's ``cv_results_`` and the held-out scores as
-markdown tables, and two PNGs in ``--output`` (default ``output/``): the
-normalised confusion matrix of the best model on the held-out records and the
-network's training curve (its training loss per epoch).
+markdown tables on stdout, then the total wall-clock and CPU time, and two
+PNGs in ``--output`` (default ``output/``): the normalised confusion matrix
+of the best model on the held-out records and the network's training curve
+(its training loss per epoch).
 
 Measured scores (cross-validated challenge F1 on the mirror: the network
 0.76 and 0.75, the RR forest 0.74, the STFT forest 0.41; on the synthetic
@@ -46,7 +47,6 @@ Run from the repository root::
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
@@ -55,7 +55,7 @@ from pathlib import Path
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
-import torch
+from _common import run_cli
 from sklearn.base import clone
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import (
@@ -65,7 +65,6 @@ from sklearn.model_selection import (
     train_test_split,
 )
 from sklearn.pipeline import Pipeline
-from threadpoolctl import threadpool_limits
 
 from sklecg.datasets import fetch_cinc2017, make_ecg_classification
 from sklecg.features import RRIntervalFeatures, STFTFeatures
@@ -444,45 +443,31 @@ def run(
 
 
 def main(argv=None) -> dict:
-    """Parse the command line, run the job, print the total time.
+    """Run the job from the command line (``make run``).
 
     Returns what :func:`run` returns.
     """
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help=f"{QUICK_RECORDS} records, {QUICK_EPOCHS} epochs, {QUICK_TREES} trees",
-    )
-    parser.add_argument(
-        "--mirror",
-        default=None,
-        help="folder or URL holding training2017.zip (default: "
-        "$SKLECG_PHYSIONET_MIRROR, else ../shared/data/physionet)",
-    )
-    parser.add_argument("--data-home", default=None, help="cache of parsed data")
-    parser.add_argument("--output", default="output", help="folder of the PNGs")
-    parser.add_argument("--n-jobs", type=int, default=1, help="forest jobs")
-    parser.add_argument(
-        "--threads", type=int, default=1, help="torch and BLAS/OpenMP threads"
-    )
-    parser.add_argument("--random-state", type=int, default=0)
-    args = parser.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # progress of GridSearchCV too
     matplotlib.use("Agg")
-    torch.set_num_threads(args.threads)
-    start = time.perf_counter()
-    with threadpool_limits(args.threads):
-        result = run(
-            args.data_home,
-            args.quick,
-            args.output,
-            mirror=args.mirror,
-            n_jobs=args.n_jobs,
-            random_state=args.random_state,
-        )
-    print(f"\ntotal {time.perf_counter() - start:.0f} s")
-    return result
+    options = {
+        "--mirror": {
+            "default": None,
+            "help": "folder or URL holding training2017.zip (default: "
+            "$SKLECG_PHYSIONET_MIRROR, else ../shared/data/physionet)",
+        },
+        "--random-state": {"type": int, "default": 0},
+    }
+    quick = f"{QUICK_RECORDS} records, {QUICK_EPOCHS} epochs, {QUICK_TREES} trees"
+    return run_cli(
+        run,
+        __doc__,
+        quick,
+        argv=argv,
+        output=Path("output"),
+        n_jobs=True,
+        options=options,
+        print_rows=False,
+    )
 
 
 if __name__ == "__main__":

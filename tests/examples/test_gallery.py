@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import pytest
 from conftest import _mirror_path
 
-GALLERY = Path(__file__).resolve().parents[1] / "examples" / "gallery"
+GALLERY = Path(__file__).resolve().parents[2] / "examples" / "gallery"
 SCRIPTS = sorted(GALLERY.glob("plot_*.py"))
 
 
