@@ -168,4 +168,5 @@ def make_beat_table(beat, rr, *, template=None, window=None, window_template=Non
             for lead in range(values.shape[1]):
                 blocks.append(values[:, lead])
                 names += _numbered(window_groups(lead)[part], values.shape[2])
-    return pd.DataFrame(np.hstack(blocks), columns=names)
+    # the stacked array becomes the table's one block, not copied again
+    return pd.DataFrame(np.hstack(blocks), columns=names, copy=False)

@@ -7,6 +7,7 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted
 
 from sklecg.base import TableTransformer
 from sklecg.datasets import window_groups
@@ -15,6 +16,8 @@ from sklecg.features._beat_context import TEMPLATE_FEATURE_NAMES, template_conte
 __all__ = ["TemplateDifferenceFeatures"]
 
 _WINDOW_LEAD = re.compile(r"window_lead(\d+)_\d+")
+#: the part name of a lead's window (``"window0"``), beside ``"template0"``
+_WINDOW = "window"
 
 
 class TemplateDifferenceFeatures(TableTransformer):
@@ -100,10 +103,20 @@ class TemplateDifferenceFeatures(TableTransformer):
     def __init__(self, downsample: int = 4):
         self.downsample = downsample
 
+    @property
+    def leads_(self) -> list[int]:
+        """The leads found in the input, in increasing order (after ``fit``)."""
+        check_is_fitted(self, "groups_")
+        return [
+            int(part.removeprefix(_WINDOW))
+            for part in self.groups_
+            if part.startswith(_WINDOW)
+        ]
+
     def _groups(self, columns: list[str]) -> dict[str, str]:
         found = (_WINDOW_LEAD.fullmatch(name) for name in columns)
-        self.leads_ = sorted({int(match.group(1)) for match in found if match})
-        if not self.leads_:
+        leads = sorted({int(match.group(1)) for match in found if match})
+        if not leads:
             raise ValueError(
                 "TemplateDifferenceFeatures needs the window groups window_lead0_*, "
                 "window_lead1_*, ... and their templates window_template_lead0_*, "
@@ -112,13 +125,13 @@ class TemplateDifferenceFeatures(TableTransformer):
                 "make_beat_table(..., window=..., window_template=...)."
             )
         groups = {}
-        for lead in self.leads_:
-            groups[f"window{lead}"], groups[f"template{lead}"] = window_groups(lead)
+        for lead in leads:
+            groups[f"{_WINDOW}{lead}"], groups[f"template{lead}"] = window_groups(lead)
         return groups
 
     def _check_parts(self, parts: dict[str, np.ndarray]) -> None:
         for lead in self.leads_:
-            window, template = parts[f"window{lead}"], parts[f"template{lead}"]
+            window, template = parts[f"{_WINDOW}{lead}"], parts[f"template{lead}"]
             if window.shape != template.shape:
                 raise ValueError(
                     f"TemplateDifferenceFeatures: lead {lead} has "
@@ -128,7 +141,7 @@ class TemplateDifferenceFeatures(TableTransformer):
                 )
 
     def _transform(self, parts: dict[str, np.ndarray]) -> np.ndarray:
-        pairs = [(parts[f"window{k}"], parts[f"template{k}"]) for k in self.leads_]
+        pairs = [(parts[f"{_WINDOW}{k}"], parts[f"template{k}"]) for k in self.leads_]
         kept = [
             (window - template)[:, :: self.downsample] for window, template in pairs
         ]
@@ -138,7 +151,7 @@ class TemplateDifferenceFeatures(TableTransformer):
     def _output_names(self) -> list[str]:
         names = []
         for lead in self.leads_:
-            samples = range(0, self.groups_[f"window{lead}"].size, self.downsample)
+            samples = range(0, self.groups_[f"{_WINDOW}{lead}"].size, self.downsample)
             names += [f"lead{lead}_diff{i}" for i in samples]
         return names + [
             f"lead{lead}_{name}"
