@@ -182,6 +182,14 @@ def mitbih_table_small(mitbih_beats_small):
 # --- small PhysioNet-layout zips for the fetcher tests -------------------------
 CINC_ZIP = "training2017.zip"
 MITBIH_ZIP = "mit-bih-arrhythmia-database-1.0.0.zip"
+LOCK = ".sklecg-lock"
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Everything a fetcher left in ``folder`` (recursively), but its locks."""
+    return sorted(
+        str(p.relative_to(folder)) for p in folder.rglob("*") if p.name != LOCK
+    )
 
 
 def write_zip(

@@ -1,9 +1,14 @@
-"""Signal transformers and the Augmenter composed and tuned in pipelines.
+"""Signal transformers and the Augmenter composed and tuned in one pipeline.
 
 ``GridSearchCV`` searches parameters of several sklecg steps at once
 (``stft__n_fft``, ``compress__ratio``, ``augment__sampling_strategy``) on
 small real data sets, in an imbalanced-learn ``Pipeline`` (the Augmenter
-runs only while fitting) and in a scikit-learn ``Pipeline``.
+runs only while fitting).
+
+An integration test across sklecg.preprocessing, sklecg.augmentation,
+sklecg.compression, sklecg.features and sklecg.metrics, so it mirrors no one
+module and stays at the top of tests/. (The search over the compression
+ratio alone is in tests/compression/test_piecewise.py.)
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ from imblearn.pipeline import Pipeline as ImbPipeline
 from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
-from sklearn.pipeline import Pipeline
 
 from sklecg.augmentation import Augmenter
 from sklecg.compression import PiecewiseConstantCompressor
@@ -66,22 +70,3 @@ def test_grid_search_over_stft_compression_and_augmentation_on_cinc(
     assert best.named_steps["stft"].n_fft == search.best_params_["stft__n_fft"]
     predictions = best.predict(X[:20])
     assert len(predictions) == 20 and set(predictions) <= set(y)
-
-
-@pytest.mark.realdata
-def test_grid_search_over_compression_ratio_on_mitbih_beats(mitbih_beats_small):
-    """A model trained on the compressed representation of real beats."""
-    X, y = mitbih_beats_small.data, mitbih_beats_small.target
-    pipe = Pipeline([("compress", PiecewiseConstantCompressor()), ("clf", _forest(50))])
-    search = GridSearchCV(
-        pipe,
-        {"compress__ratio": [0.5, 0.25, 0.1]},
-        cv=CV,
-        scoring="f1_macro",
-        error_score="raise",
-    ).fit(X, y)
-    scores = search.cv_results_["mean_test_score"]
-    # measured: macro F1 0.71-0.72 at 94, 47 and 19 segments per 187-sample beat
-    assert np.all(scores > 0.6)
-    assert search.best_estimator_.named_steps["compress"].n_segments_ in (94, 47, 19)
-    assert search.best_estimator_.predict(X[:5]).shape == (5,)

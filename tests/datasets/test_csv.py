@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sklecg.datasets import load_heartbeat_csv
@@ -225,3 +226,27 @@ def test_a_file_holding_only_a_header_raises_value_error(tmp_path):
     path.write_text("0,1,2,3\n\n")
     with pytest.raises(ValueError, match=r"header_only.csv holds a header line but"):
         load_heartbeat_csv(path)
+
+
+@pytest.fixture
+def kaggle_beats():
+    """Five beats of the Kaggle layout: 187 samples in [0, 1], classes 0-4."""
+    rng = np.random.default_rng(0)
+    return rng.random((5, 187)), np.arange(5.0)
+
+
+@pytest.mark.parametrize("index", [False, True])
+def test_pandas_to_csv_header_and_index_are_not_read_as_a_beat(
+    tmp_path, kaggle_beats, index
+):
+    X, y = kaggle_beats
+    path = tmp_path / "mitbih_test.csv"
+    pd.DataFrame(np.column_stack([X, y])).to_csv(path, index=index)
+    first = path.read_text().splitlines()[0]
+    assert first == "," * index + ",".join(str(k) for k in range(188))
+    for n_timesteps in (187, None):
+        beats = load_heartbeat_csv(path, n_timesteps=n_timesteps)
+        assert beats.data.shape == (5, 187)
+        np.testing.assert_allclose(beats.data, X, rtol=1e-6)
+        np.testing.assert_array_equal(beats.target, [0, 1, 2, 3, 4])
+        np.testing.assert_array_equal(beats.target_names, ["N", "S", "V", "F", "Q"])

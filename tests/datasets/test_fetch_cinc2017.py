@@ -1,4 +1,5 @@
-"""fetch_cinc2017: the real CinC 2017 mirror and a tiny fake zip."""
+"""fetch_cinc2017: the real CinC 2017 mirror and a tiny fake zip, and how it
+reads REFERENCE.csv labels and WFDB headers (bad ones name the record)."""
 
 import io
 import time
@@ -7,6 +8,7 @@ import zipfile
 import numpy as np
 import pytest
 import scipy.io
+from conftest import fake_cinc2017_members, leftovers, write_zip
 
 from sklecg.datasets import fetch_cinc2017
 
@@ -117,3 +119,45 @@ def test_real_cache_is_10x_faster(real_subset_mirror, tmp_path):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(first.target, second.target)
     assert first_s >= 10 * second_s, (first_s, second_s)
+
+
+def test_unknown_label_names_the_record(tmp_path):
+    write_zip(tmp_path / CINC_ZIP, fake_cinc2017_members(labels="NAXO"))
+    with pytest.raises(ValueError, match="record A00003 has the unknown label 'X'"):
+        fetch_cinc2017(data_home=tmp_path / "home", mirror=tmp_path, verbose=False)
+
+
+def _with_header(zip_path, record, header):
+    """Rewrite ``zip_path`` with ``header`` as the ``.hea`` text of ``record``."""
+    with zipfile.ZipFile(zip_path) as archive:
+        members = {i.filename: archive.read(i) for i in archive.infolist()}
+    members[f"training2017/{record}.hea"] = header.encode()
+    write_zip(zip_path, members)
+    return members
+
+
+def test_header_units_and_baseline_are_applied(fake_mirror, tmp_path):
+    header = "A00001 1 300 2814\nA00001.mat 16+24 250(12)/uV 16 0 0 0 0 ECG\n"
+    members = _with_header(fake_mirror / CINC_ZIP, "A00001", header)
+    bunch = fetch_cinc2017(data_home=tmp_path, mirror=fake_mirror, verbose=False)
+    mat = io.BytesIO(members["training2017/A00001.mat"])
+    val = scipy.io.loadmat(mat)["val"].ravel()
+    np.testing.assert_allclose(bunch.data[0], (val - 12) / 250 * 1e-3, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("header", "problem"),
+    [
+        ("A00002 1 300 10\n", "1 signals announced, 0 found"),
+        ("A00002 1 300 10\nA00002.mat 16 big/mV 16 0\n", "units 'big/mV'"),
+        ("A00002 1 300 10\nA00002.mat 16 200/mmHg 16 0\n", "units 'mmHg'"),
+        ("A00002 one 300\n", "invalid syntax in record line"),
+    ],
+)
+def test_malformed_header_names_the_record(header, problem, fake_mirror, tmp_path):
+    _with_header(fake_mirror / CINC_ZIP, "A00002", header)
+    with pytest.raises(
+        ValueError, match=f"header of record A00002 is malformed: {problem}"
+    ):
+        fetch_cinc2017(data_home=tmp_path / "home", mirror=fake_mirror, verbose=False)
+    assert leftovers(tmp_path / "home") == ["cinc2017"]

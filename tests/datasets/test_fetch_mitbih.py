@@ -223,3 +223,10 @@ def test_real_beats_cache_is_10x_faster(real_subset_mirror, tmp_path):
     np.testing.assert_array_equal(first.target, second.target)
     assert set(second.groups) == {100, 101, 102}
     assert first_s >= 10 * second_s, (first_s, second_s)
+
+
+@pytest.mark.parametrize("kwargs", [{"fs": 0}, {"length": 18.5}, {"fs": True}])
+def test_beat_parameters_are_validated(kwargs, tmp_path):
+    name = next(iter(kwargs))
+    with pytest.raises(ValueError, match=f"{name} must be a positive integer; got"):
+        fetch_mitbih_beats(data_home=tmp_path, **kwargs)

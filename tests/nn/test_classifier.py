@@ -1,4 +1,5 @@
-"""ECGClassifier: sklearn behaviour, training options and error messages."""
+"""ECGClassifier: sklearn behaviour, training options and error messages;
+searches, pipelines and every architecture on real MIT-BIH beats."""
 
 import pickle
 
@@ -6,24 +7,33 @@ import joblib
 import numpy as np
 import pytest
 import torch
+from _nn_common import quick_net, subset, toy_signals
+from imblearn.over_sampling import SMOTE
+from imblearn.pipeline import Pipeline as ImbPipeline
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
+from sklearn.manifold import TSNE
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.pipeline import Pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback, EarlyStopping, ProgressBar
 
+from sklecg.augmentation import Augmenter
+from sklecg.features import STFTFeatures
 from sklecg.nn import (
     CNNLSTM,
     ConvNet,
+    CoupledCNN,
     ECGClassifier,
     FocalLoss,
+    ResidualCNN,
     RhythmResNet,
     SimpleCNN,
     SpectrogramCNNLSTM,
 )
 from sklecg.nn._callbacks import random_crop
-from tests._nn_common import toy_signals
+from sklecg.preprocessing import Resampler, SignalScaler
 
 # checks that cannot pass by design (the reasons are the values)
 EXPECTED_FAILED_CHECKS = {
@@ -570,3 +580,121 @@ def test_max_epochs_must_be_a_positive_int(max_epochs):
         net.fit(X, y)
     with pytest.raises(NotFittedError):
         net.predict(X)
+
+
+def test_two_lead_net_given_one_lead_signals_says_what_it_was_fitted_on():
+    X, y = toy_signals(n=30)
+    net = small_net(max_epochs=1, validation_fraction=None).fit(
+        np.stack([X, -X], axis=1), y
+    )
+    with pytest.raises(ValueError) as info:
+        net.predict(X)
+    assert str(info.value) == (
+        "ECGClassifier was fitted on 2-lead signals of length 64 and received "
+        "a 2-D array of shape (30, 64); pass an array of shape "
+        "(n_samples, 2, 64)."
+    )
+
+
+# ------------------------------------------------------------ real data
+@pytest.mark.realdata
+def test_grid_search_over_a_pipeline(mitbih_beats_small):
+    X, y = subset(mitbih_beats_small, 900)
+    pipe = Pipeline(
+        [
+            ("resample", Resampler(length=128)),
+            ("scale", SignalScaler()),
+            ("net", quick_net()),
+        ]
+    )
+    grid = GridSearchCV(
+        pipe,
+        {"net__lr": [1e-3, 3e-3], "net__module__dropout": [0.0, 0.5]},
+        cv=StratifiedKFold(3),
+        scoring="f1_macro",
+    ).fit(X, y)
+    assert len(grid.cv_results_["params"]) == 4
+    pred = grid.predict(X)
+    assert set(pred) <= set(y)
+    assert grid.best_estimator_["net"].input_shape_ == (1, 128)
+    assert grid.predict_proba(X).shape == (900, len(np.unique(y)))
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    "sampler",
+    [
+        SMOTE(k_neighbors=1, random_state=0),
+        Augmenter(sampling_strategy="not majority", random_state=0),
+    ],
+    ids=["SMOTE", "Augmenter"],
+)
+def test_grid_search_over_an_imblearn_pipeline(mitbih_beats_small, sampler):
+    X, y = subset(mitbih_beats_small, 600)
+    pipe = ImbPipeline([("sampler", sampler), ("net", quick_net(max_epochs=1))])
+    grid = GridSearchCV(pipe, {"net__lr": [1e-3, 3e-3]}, cv=StratifiedKFold(3))
+    grid.fit(X, y)
+    assert set(grid.predict(X)) <= set(y)
+    # the sampler ran while fitting: the net saw balanced classes
+    net = grid.best_estimator_["net"]
+    assert net.classes_.tolist() == sorted(set(y))
+
+
+SIGNAL_ARCHITECTURES = [
+    (SimpleCNN, {}),
+    (ConvNet, {"module__filters": (16, 16, 16)}),
+    (ResidualCNN, {}),
+    (CoupledCNN, {"module__filters": (16, 32)}),
+    (CNNLSTM, {"module__filters": (16, 32), "module__lstm_hidden": 32}),
+]
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(("module", "params"), SIGNAL_ARCHITECTURES)
+def test_every_architecture_fits_real_beats(mitbih_beats_small, module, params):
+    X, y = subset(mitbih_beats_small, 400)
+    net = quick_net(module=module, max_epochs=1, **params).fit(X, y)
+    assert net.input_shape_ == (1, 187)
+    assert net.predict(X).shape == (400,)
+    assert np.isfinite(net.history_[-1, "train_loss"])
+
+
+@pytest.mark.realdata
+def test_spectrogram_network_fits_real_beats(mitbih_beats_small):
+    X, y = subset(mitbih_beats_small, 400)
+    pipe = Pipeline(
+        [
+            ("stft", STFTFeatures(fs=125, n_fft=32, hop_length=8)),
+            ("net", quick_net(module=SpectrogramCNNLSTM, max_epochs=1)),
+        ]
+    ).fit(X, y)
+    net = pipe["net"]
+    assert net.input_shape_[:2] == (1, 17)
+    assert net.module_.lstm.hidden_size == 192
+    assert pipe.predict_proba(X).shape == (400, len(np.unique(y)))
+
+
+@pytest.mark.realdata
+def test_imbalance_options_on_real_beats(mitbih_beats_small):
+    X, y = subset(mitbih_beats_small, 600)
+    net = quick_net(
+        criterion=FocalLoss,
+        class_weight="balanced",
+        class_weight_alpha=0.5,
+        sampler_ratio=0.5,
+    ).fit(X, y)
+    counts = np.unique(y, return_counts=True)[1]
+    np.testing.assert_allclose(
+        net.class_weight_, (len(y) / (len(counts) * counts)) ** 0.5, rtol=1e-5
+    )
+    assert set(net.predict(X)) <= set(y)
+
+
+@pytest.mark.realdata
+def test_embeddings_feed_tsne(mitbih_beats_small):
+    X, y = subset(mitbih_beats_small, 200)
+    net = quick_net(max_epochs=1, validation_fraction=None).fit(X, y)
+    emb = net.embed(X)
+    assert emb.shape == (200, 128) and emb.dtype == np.float32
+    points = TSNE(n_components=2, perplexity=10, random_state=0).fit_transform(emb)
+    assert points.shape == (200, 2) and np.isfinite(points).all()

@@ -3,6 +3,9 @@
 import numpy as np
 import pytest
 import torch
+from _nn_common import toy_signals
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
 
 from sklecg.nn import ECGClassifier, SimpleCNN
 from sklecg.nn._params import OPTIMIZERS, check_params, resolve_device
@@ -66,3 +69,54 @@ def test_named_optimizers_and_the_auto_device():
     assert resolve_device("auto") == expected
     device = torch.device("cpu")
     assert resolve_device(device) is device and resolve_device("cuda:1") == "cuda:1"
+
+
+# -------------------------------------------- the same checks through fit
+def small_net(**params):
+    defaults = {"module": SimpleCNN, "max_epochs": 1, "batch_size": 16}
+    return ECGClassifier(**{**defaults, "random_state": 0, **params})
+
+
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [
+        ({"class_weight": {"N": 1.0, "S": -0.5}}, "class_weight"),
+        ({"class_weight": np.array([1.0, -1.0, 1.0])}, "class_weight"),
+        ({"criterion__weight": torch.tensor([1.0, -1.0, 1.0])}, "criterion__weight"),
+    ],
+)
+def test_negative_class_weights_are_refused_before_fitting(params, name):
+    X, y = toy_signals(n=30)
+    net = small_net(**params)
+    with pytest.raises(ValueError) as info:
+        net.fit(X, y)
+    assert str(info.value) == (
+        f"{name} must hold non-negative class weights (0 ignores a class); got "
+        f"{params[name]!r}. Pass weights >= 0, or class_weight='balanced'."
+    )
+    with pytest.raises(NotFittedError):
+        check_is_fitted(net)
+
+
+# ------------------------------------------------------------ max_epochs
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"max_epochs": 0},
+        {"max_epochs": 1.5},
+        {"max_epochs": 0, "validation_fraction": None},
+    ],
+)
+def test_degenerate_max_epochs_is_refused_before_anything_is_fitted(params):
+    X, y = toy_signals(n=30)
+    net = small_net(**params)
+    with pytest.raises(ValueError) as info:
+        net.fit(X, y)
+    assert str(info.value) == (
+        f"max_epochs must be a positive int (the number of training epochs), "
+        f"got {params['max_epochs']!r}."
+    )
+    assert not net.initialized_ and net.history_ is None
+    assert not hasattr(net, "label_encoder_")
+    with pytest.raises(NotFittedError):
+        net.predict(X)

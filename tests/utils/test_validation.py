@@ -2,7 +2,11 @@
 
 import numpy as np
 import pytest
+from _nn_common import toy_signals
 
+from sklecg.compression import PiecewiseConstantCompressor
+from sklecg.metrics import classification_report, specificity_score
+from sklecg.nn import ECGClassifier, SimpleCNN
 from sklecg.utils.validation import check_no_missing_labels, check_signals
 
 
@@ -143,3 +147,61 @@ def test_errors_name_the_argument_and_refuse_sparse_and_text():
         check_signals(sparse.csr_matrix(np.ones((2, 3))))
     with pytest.raises((TypeError, ValueError)):
         check_signals(np.array([["a", "b"]]))
+
+
+# ------------------------------------- the same messages through each caller
+def small_net(**params):
+    defaults = {"module": SimpleCNN, "max_epochs": 1, "batch_size": 16}
+    return ECGClassifier(**{**defaults, "random_state": 0, **params})
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda y: small_net().fit(toy_signals(n=4)[0], y),
+        lambda y: specificity_score(y, ["N", "S", "V", "N"], average="macro"),
+        lambda y: classification_report(["N", "S", "V", "N"], y),
+    ],
+    ids=["ECGClassifier.fit", "specificity_score", "classification_report"],
+)
+def test_labels_holding_none_are_called_missing(call):
+    y = ["N", None, "V", "N"]
+    with pytest.raises(ValueError, match=r"has 1 missing label\(s\) \(None or NaN\)"):
+        call(y)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        check_signals,
+        lambda X: PiecewiseConstantCompressor().fit(X),
+        lambda X: small_net().fit(X, ["N", "V"]),
+    ],
+    ids=["check_signals", "PiecewiseConstantCompressor", "ECGClassifier"],
+)
+def test_a_finite_value_beyond_float32_is_not_called_infinite(call):
+    X = np.zeros((2, 64))
+    X[1, 5] = 1e39
+    with pytest.raises(ValueError) as info:
+        call(X)
+    assert str(info.value) == (
+        "X holds 1 finite value(s) too large for float32, the precision sklecg "
+        "computes in (largest magnitude 1e+39; float32 holds at most about "
+        "3.4e+38); rescale the signals (e.g. to millivolts) before passing them."
+    )
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        check_signals,
+        lambda X: PiecewiseConstantCompressor().fit(X),
+        lambda X: small_net().fit(X, []),
+    ],
+    ids=["check_signals", "PiecewiseConstantCompressor", "ECGClassifier"],
+)
+def test_an_empty_list_is_called_empty(call):
+    with pytest.raises(ValueError) as info:
+        call([])
+    assert str(info.value).startswith("X is empty: got an array of shape (0,).")
+    assert "reshape" not in str(info.value)
