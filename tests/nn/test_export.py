@@ -7,6 +7,7 @@ import onnx
 import onnxruntime
 import pytest
 import torch
+from _nn_common import toy_signals
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import train_test_split
 
@@ -21,7 +22,6 @@ from sklecg.nn import (
     SpectrogramCNNLSTM,
     export_onnx,
 )
-from tests._nn_common import toy_signals
 
 ARCHITECTURES = {
     "SimpleCNN": (SimpleCNN, {"filters": (4, 8), "kernel_sizes": 3, "n_hidden": 8}),
