@@ -1,7 +1,7 @@
 """CinC 2017 rhythm classification: the AMLS report with sklecg pipelines.
 
-Experiment 1 of issue 6, on the 7,000 records of the PhysioNet/CinC 2017
-mirror (single lead, 300 Hz, 9-61 s, classes N A O ~):
+On the 7,000 records of the PhysioNet/CinC 2017 mirror (single lead,
+300 Hz, 9-61 s, classes N A O ~):
 
 1. **Exploration figures**: one record of each class, the class and length
    distributions, descriptive statistics per class (table and box plot, from
@@ -33,30 +33,29 @@ mirror (single lead, 300 Hz, 9-61 s, classes N A O ~):
    (``compression_error``) and their on-disk size (``save_compressed``; raw
    float32 for the subsets).
 
-CPU budget (documented deviation from the report). On one CPU thread the
-network costs about 95 ms per 9,000-sample record and epoch, about 9 min
-per epoch of the training split. The full run therefore trains it on
-records resampled from 300 Hz to 100 Hz (``Resampler(length=3000, fs=300,
-target_fs=100)``: the same 30 s as the report's 9,000 samples, with the
-spectrum up to 50 Hz; ``STFTFeatures(n_fft=256, hop_length=64)`` as in the
-report, i.e. 2.56 s frames every 0.64 s), on a stratified subset of 1,500
-training records (``CNN_TRAIN_RECORDS``) for 12 epochs (``CNN_EPOCHS``; the
-learning rate halves every 4). This input was preferred, on a split of the
-training records only, to frames of the report's duration (``n_fft=86,
-hop_length=21`` at 100 Hz) and to log-power spectrograms. The forests and
-the compression study use the report's 9,000 samples at 300 Hz.
+CPU budget (a deviation from the report): at the report's 9,000 samples
+an epoch of the network over the training split takes about 9 minutes on
+one CPU thread. The full run therefore trains it on records resampled from
+300 Hz to 100 Hz (``Resampler(length=3000, fs=300, target_fs=100)``: the
+same 30 s as the report's 9,000 samples, with the spectrum up to 50 Hz;
+``STFTFeatures(n_fft=256, hop_length=64)`` as in the report, i.e. 2.56 s
+frames every 0.64 s), on a stratified subset of 1,500 training records
+(``CNN_TRAIN_RECORDS``) for 12 epochs (``CNN_EPOCHS``; the learning rate
+halves every 4). The forests and the compression study use the report's
+9,000 samples at 300 Hz.
+
+It prints the statistics, model and compression tables as markdown, then
+the total time, and writes the figures (``amls_*.png``) to ``--output``
+(default ``examples/figures``). The scores of a full run are in
+``examples/RESULTS.md`` (Experiment 1).
 
 Run from the repository root::
 
     python examples/cinc2017_amls.py            # full run: 9 min of one core
     python examples/cinc2017_amls.py --quick    # smoke run, < 1 min
 
-(The full run measured 555 s of CPU time, 18 min wall clock on the shared
-2-core machine where it got half a core.)
-
 The PhysioNet mirror is read from ``SKLECG_PHYSIONET_MIRROR`` (default
 ``../shared/data/physionet``); parsed data are cached in ``--data-home``.
-Figures (``amls_*.png``) go to ``--output`` (default ``examples/figures``).
 """
 
 from __future__ import annotations

@@ -17,7 +17,9 @@ the network run in this process with ``--threads`` threads (default 1).
 
 It prints a markdown table: challenge F1 (mean F1 of N, A and O, mean and
 std over the folds), per-class F1 and accuracy of the pooled out-of-fold
-predictions, mean fit time per fold and predict throughput.
+predictions, mean fit time per fold and predict throughput; then the total
+time. Nothing is written to disk. The scores of a full run are in
+``examples/RESULTS.md`` (section "CinC 2017 recipe").
 
 Run from the repository root::
 

@@ -29,9 +29,13 @@ Run from the repository root::
     python examples/convnet_ablation.py            # full run, ~8 min CPU
     python examples/convnet_ablation.py --quick    # smoke run, < 1 min
 
+It prints the ablation table as markdown, then the total time; the two
+figures (``ablation_f1_vs_parameters.png``, ``ablation_grad_cam.png``) go
+to ``--output`` (default ``examples/figures``). The scores of a full run
+are in ``examples/RESULTS.md`` (Experiment 3).
+
 The PhysioNet mirror is read from ``SKLECG_PHYSIONET_MIRROR`` (default
 ``../shared/data/physionet``); parsed beats are cached in ``--data-home``.
-Figures go to ``--output`` (default ``examples/figures``).
 """
 
 from __future__ import annotations

@@ -30,10 +30,13 @@ in fewer epochs, and bfloat16 autocast (``precision="bf16"``), which
 the epochs run and the fit time of every row.
 
 The run is resumable: each finished row is appended to
-``<output>/full_scale_networks.jsonl`` (one JSON object per line) and rows
-already there are not trained again, so a stopped run loses at most the row
-in progress. Rows run in the order of ``ROWS`` (cheapest and most telling
-first).
+``<output>/full_scale_networks.jsonl`` (default ``examples/results``; one
+JSON object per line) and rows already there are not trained again, so a
+stopped run loses at most the row in progress. Rows run in the order of
+``ROWS`` (cheapest and most telling first). It prints a line per trained
+row, then the table of every row in the file as markdown, and the total
+time. The scores of the full run are in ``examples/RESULTS.md`` (section
+"Full-scale networks").
 
 Run from the repository root::
 

@@ -1,11 +1,10 @@
 """Honest evaluation: one MIT-BIH beat pipeline, intra- vs inter-patient.
 
-Experiment 6 of issue 6. The same pipeline,
-``sklecg.recipes.mitbih_beat_pipeline()`` (beat shape, its difference from
-the patient's template beat, RR-interval ratios, the P wave before the R
-peak and the second lead against the patient's template; gradient boosting
-with balanced class weights), is scored two ways beside a peer, a random forest
-on the raw 187-sample beats:
+The same pipeline, ``sklecg.recipes.mitbih_beat_pipeline()`` (beat shape,
+its difference from the patient's template beat, RR-interval ratios, the P
+wave before the R peak and the second lead against the patient's template;
+gradient boosting with balanced class weights), is scored two ways beside a
+peer, a random forest on the raw 187-sample beats:
 
 * intra-patient: a stratified random 80/20 split of all beats (seed 0, five
   AAMI classes N S V F Q) -- the split of the Kaggle papers, where beats of
@@ -15,10 +14,12 @@ on the raw 187-sample beats:
   is almost absent there).
 
 It prints a markdown table: macro F1, accuracy, per-class F1, fit time and
-predict throughput. MiniRocket (``aeon``, ``pip install -e .[benchmark]``)
-is added as a further peer when it is installed; it is fitted on a
-stratified subset of 30,000 training beats (its ridge classifier on all of
-them needs more than 24 GiB of memory).
+predict throughput, then the total time; nothing is written to disk. The
+scores of a full run are in ``examples/RESULTS.md`` (Experiment 6).
+MiniRocket (``aeon``, ``pip install -e .[benchmark]``) is added as a further
+peer when it is installed; it is fitted on a stratified subset of 30,000
+training beats (its ridge classifier on all of them needs more than 24 GiB
+of memory).
 
 Run from the repository root::
 
@@ -112,8 +113,8 @@ def models(table, quick: bool, n_jobs: int) -> dict:
         from aeon.classification.convolution_based import MiniRocketClassifier
 
         # MiniRocket's ridge on 10,000 features of all 87,518 training beats
-        # needs more than the 24 GiB of the machine: it is fitted on a
-        # stratified subset, drawn by a sampler (at fit time only).
+        # needs more than 24 GiB of memory: it is fitted on a stratified
+        # subset, drawn by a sampler (at fit time only).
         cap = FunctionSampler(
             func=stratified_rows,
             kw_args={"size": MINIROCKET_BEATS},

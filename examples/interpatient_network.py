@@ -12,8 +12,12 @@ scored **once** on the DS2 records. Q beats are left out (too few outside
 the excluded paced records), as in most studies.
 
 The run is resumable: every finished fold and the final DS2 row are
-appended to ``<output>/interpatient_network.jsonl``; rows already there are
-not run again, so a stopped run loses at most the fit in progress.
+appended to ``<output>/interpatient_network.jsonl`` (default
+``examples/results``); rows already there are not run again, so a stopped
+run loses at most the fit in progress. It prints a line per finished fit,
+then the DS1 cross-validation table and the DS2 row as markdown, and the
+total time. The scores of a full run are in ``examples/RESULTS.md``
+(section "Inter-patient network").
 
 Run from the repository root::
 

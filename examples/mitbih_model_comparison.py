@@ -1,9 +1,9 @@
 """MIT-BIH model comparison and training studies (the PyTorch report).
 
-Experiment 2 of issue 6. On the intra-patient split of the Kaggle papers (a
-stratified random 80/20 split of all 109,398 MIT-BIH beats of
-``fetch_mitbih_beats``, seed 0, AAMI classes N S V F Q), one ``Pipeline``
-holding an ``sklecg.nn.ECGClassifier`` is
+On the intra-patient split of the Kaggle papers (a stratified random 80/20
+split of all 109,398 MIT-BIH beats of ``fetch_mitbih_beats``, seed 0, AAMI
+classes N S V F Q), one ``Pipeline`` holding an ``sklecg.nn.ECGClassifier``
+is
 
 1. fitted with each of the report's four networks -- the Simple CNN
    (52,229 parameters), Four-layer CNN (217,925), Residual CNN (1,349,637;
@@ -40,10 +40,15 @@ Run from the repository root::
     python examples/mitbih_model_comparison.py            # full run, ~9 min CPU
     python examples/mitbih_model_comparison.py --quick    # smoke run, < 1 min
 
+It prints the model table and the study table as markdown, then the total
+time; the figures (``comparison_models.png``, one
+``comparison_<study>.png`` per study and the tuned network's
+``comparison_confusion.png``) go to ``--output`` (default
+``examples/figures``). The scores of a full run are in
+``examples/RESULTS.md`` (Experiment 2).
+
 The PhysioNet mirror is read from ``SKLECG_PHYSIONET_MIRROR`` (default
 ``../shared/data/physionet``); parsed beats are cached in ``--data-home``.
-Figures (``comparison_*.png``) go to ``--output`` (default
-``examples/figures``).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """SMOTE + 1-D CNN vs class weights vs nothing on MIT-BIH beats (USTH report).
 
-Experiment 4 of issue 6. One imbalanced-learn ``Pipeline``,
+One imbalanced-learn ``Pipeline``,
 ``[("resample", SMOTE or "passthrough"), ("net", ECGClassifier(ConvNet))]``,
 is fitted three ways on the intra-patient split of the Kaggle papers (a
 stratified random 80/20 split of all 109,398 MIT-BIH beats, seed 0, AAMI
@@ -18,8 +18,11 @@ with BatchNorm, 23,493 parameters), the 1-D CNN that learns fastest on this
 CPU (see ``mitbih_model_comparison.py``). The three settings are the grid of
 one ``GridSearchCV`` whose single split is the train/test split; nothing is
 selected on the test scores (``refit=False``): they are the table itself.
-It prints per-class F1 (N S V F Q), macro F1, accuracy and fit time on the
-**full** 20 % test part, and draws one bar figure (``smote_f1.png``).
+It prints a markdown table of per-class F1 (N S V F Q), macro F1, accuracy
+and fit time on the **full** 20 % test part, then the total time, and draws
+one bar figure (``smote_f1.png``) in ``--output`` (default
+``examples/figures``). The scores of a full run are in
+``examples/RESULTS.md`` (Experiment 4).
 
 CPU budget (one thread): every setting is trained on a stratified subset of
 ``TRAIN_BEATS`` = 15,000 beats of the 87,518-beat training part (SMOTE turns

@@ -1,8 +1,9 @@
 """Cross-validated scores of the models built on R-peak detection.
 
 ``detect_r_peaks`` sits under ``RRIntervalFeatures`` and
-``BeatMorphologyFeatures``; when the detector changes, the models that use
-them are rescored here by cross-validation (never on held-out records):
+``BeatMorphologyFeatures``. This script scores the models that use them by
+cross-validation only (never on held-out records), so that a change of the
+detector can be judged on them:
 
 * the main job's **RR forest** route (``RRIntervalFeatures`` + a 300-tree
   balanced random forest), on the main job's protocol: its 3-fold
@@ -12,10 +13,18 @@ them are rescored here by cross-validation (never on held-out records):
   ``cinc2017_pipeline()``), on the recipe's protocol: 5-fold stratified CV
   (seed 0) of all 7,000 records.
 
+It prints a markdown table (challenge F1, mean ± std over the folds, and
+fit time per fold), then the total time; nothing is written to disk. The
+scores of a full run are in ``examples/RESULTS.md`` (section "Models built
+on the detector, rescored by cross-validation").
+
 Run from the repository root::
 
     python examples/r_peak_features_cv.py            # both, a few minutes
     python examples/r_peak_features_cv.py --quick    # 600 records, smoke run
+
+The PhysioNet mirror is read from ``SKLECG_PHYSIONET_MIRROR`` (default
+``../shared/data/physionet``); parsed data are cached in ``--data-home``.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Hyper-parameter search and transfer learning to unseen MIT-BIH patients.
 
-Experiment 5 of issue 6 (the Technion report), on the inter-patient split of
-de Chazal et al. (DS1 records for training, DS2 records never seen; AAMI
-classes N S V F, the almost absent Q dropped, paced records left out):
+The Technion report's experiment, on the inter-patient split of de Chazal
+et al. (DS1 records for training, DS2 records never seen; AAMI classes
+N S V F, the almost absent Q dropped, paced records left out):
 
 1. ``RandomizedSearchCV`` over the optimizer (Adam, RMSprop, SGD), the
    learning rate (log-uniform 1e-4..1e-2), the weight decay (log-uniform
@@ -36,9 +36,14 @@ Run from the repository root::
     python examples/transfer_learning.py            # full run, ~5 min CPU
     python examples/transfer_learning.py --quick    # smoke run, < 1 min
 
+It prints the search and adaptation tables as markdown, then the total
+time; the figures (``transfer_*.png``: the candidates' CV scores, accuracy
+and training time against k, the t-SNE maps) go to ``--output`` (default
+``examples/figures``). The scores of a full run are in
+``examples/RESULTS.md`` (Experiment 5).
+
 The PhysioNet mirror is read from ``SKLECG_PHYSIONET_MIRROR`` (default
 ``../shared/data/physionet``); parsed beats are cached in ``--data-home``.
-Figures go to ``--output`` (default ``examples/figures``).
 """
 
 from __future__ import annotations

@@ -8,6 +8,12 @@ told to grow. Inside an :class:`imblearn.pipeline.Pipeline` it runs while
 the pipeline is fitted only; ``predict`` and the cross-validation test folds
 see the original signals, so the scores are not inflated by copies of test
 signals.
+
+Run it with ``python examples/gallery/plot_augmenter.py``: it prints the class
+counts before and after over-sampling and the cross-validated scores with and
+without the augmenter, and shows a record beside its augmented copy; nothing is
+written to disk. ``make docs`` builds this page, figures and printed output
+included, into ``docs/_build/html/auto_examples/``.
 """
 
 from collections import Counter

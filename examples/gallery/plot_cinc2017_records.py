@@ -15,6 +15,13 @@ the first printed line says which records the figures show.
 
 A stratified subset of 600 records is described and classified from its
 RR-interval features by a random forest.
+
+Run it with ``python examples/gallery/plot_cinc2017_records.py``: it prints
+which records it uses and the cross-validated challenge F1, and shows the
+example, statistics and confusion-matrix figures; the parsed records are cached
+in the data home (``SKLECG_DATA``, default ``~/sklecg_data``). ``make docs``
+builds this page, figures and printed output included, into
+``docs/_build/html/auto_examples/``.
 """
 
 import os

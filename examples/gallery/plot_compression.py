@@ -10,6 +10,12 @@ number of windows as a fraction of the signal's length.
 :func:`~sklecg.compression.save_compressed` writes the window means to a
 compact binary file that :func:`~sklecg.compression.load_compressed` reads
 back.
+
+Run it with ``python examples/gallery/plot_compression.py``: it shows the
+reconstruction and error figures and prints the size of the compressed file,
+which it writes to a temporary folder and deletes. ``make docs`` builds this
+page, figures and printed output included, into
+``docs/_build/html/auto_examples/``.
 """
 
 import tempfile

@@ -9,6 +9,10 @@ display keeps the values and the drawn ``figure_`` and ``ax_``, and
 set, then trains a small :class:`~sklecg.nn.RhythmResNet` for a few epochs and
 draws its training history, its normalised confusion matrix and a Grad-CAM
 map.
+
+Run it with ``python examples/gallery/plot_displays.py``: it shows the figures
+of the displays; nothing is written to disk. ``make docs`` builds this page,
+figures and printed output included, into ``docs/_build/html/auto_examples/``.
 """
 
 import matplotlib.pyplot as plt

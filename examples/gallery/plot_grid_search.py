@@ -17,6 +17,11 @@ The records are synthetic (:func:`~sklecg.datasets.make_ecg_classification`)
 and the network trains for a few epochs only, so that this page builds in
 seconds; the scores are therefore no guide to the real data (see
 :doc:`/user_guide/recipes` for those).
+
+Run it with ``python examples/gallery/plot_grid_search.py``: it prints the best
+parameters and shows the candidates' cross-validated scores; nothing is written
+to disk. ``make docs`` builds this page, figures and printed output included,
+into ``docs/_build/html/auto_examples/``.
 """
 
 import matplotlib.pyplot as plt
