@@ -47,7 +47,6 @@ Run from the repository root::
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -55,7 +54,7 @@ from pathlib import Path
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
-from _common import run_cli
+from _common import physionet_mirror, run_cli, stratified_subset
 from sklearn.base import clone
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import (
@@ -94,15 +93,9 @@ SYNTHETIC_RECORDS = 1000
 QUICK_RECORDS = 240
 QUICK_EPOCHS = 2
 QUICK_TREES = 30
-DEFAULT_MIRROR = Path(__file__).resolve().parents[2] / "shared" / "data" / "physionet"
 NETWORK = "RhythmResNet"
 # The searched scalar parameters (the "setting" column of the tables).
 SEARCHED = ("classifier__module__filters",)
-
-
-def default_mirror() -> str:
-    """``SKLECG_PHYSIONET_MIRROR``, else the mirror beside the clone."""
-    return os.environ.get("SKLECG_PHYSIONET_MIRROR") or str(DEFAULT_MIRROR)
 
 
 def has_cinc2017(mirror: str | None) -> bool:
@@ -112,17 +105,6 @@ def has_cinc2017(mirror: str | None) -> bool:
     return mirror.startswith(("http://", "https://")) or (
         Path(mirror, "training2017.zip").is_file()
     )
-
-
-def stratified_subset(X: list, y: np.ndarray, size: int, random_state: int):
-    """A seeded stratified subset of ``size`` records (all when fewer)."""
-    if size >= y.size:
-        return X, y
-    keep, _ = train_test_split(
-        np.arange(y.size), train_size=size, stratify=y, random_state=random_state
-    )
-    keep = np.sort(keep)
-    return [X[i] for i in keep], y[keep]
 
 
 def load_data(data_home, mirror, quick: bool, random_state: int):
@@ -144,7 +126,8 @@ def load_data(data_home, mirror, quick: bool, random_state: int):
         )
     y = np.asarray(y)
     if quick:
-        X, y = stratified_subset(X, y, QUICK_RECORDS, random_state)
+        keep = stratified_subset(np.arange(y.size), y, QUICK_RECORDS, random_state)
+        X, y = [X[i] for i in keep], y[keep]
     return X, y, source
 
 
@@ -366,7 +349,7 @@ def run(
     search's ``best_params`` (route and setting), the held-out ``report``
     text and the ``figures`` written.
     """
-    mirror = default_mirror() if mirror is None else mirror
+    mirror = physionet_mirror() if mirror is None else mirror
     output = Path("output" if output is None else output)
     X, y, source = load_data(data_home, mirror, quick, random_state)
     index = np.arange(y.size)
@@ -429,7 +412,6 @@ def run(
     print(f"challenge F1: {challenge_f1_score(y_test, y_pred):.3f}\n", flush=True)
     print(markdown_table(held_out), flush=True)
     figures = save_figures(best, y_test, y_pred, network, output)
-    print("\nfigures: " + ", ".join(str(p) for p in figures), flush=True)
     return {
         "cv_results": rows,
         "held_out": held_out,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from _examples import load_example, run_quick
 
@@ -53,3 +54,17 @@ def test_every_report_number_has_a_row():
     assert len(set(example.ROWS)) == len(example.ROWS)
     for row in example.ROWS:
         assert example.make_estimator(row, epochs=1).get_params()
+
+
+def test_minirocket_row_is_a_fitted_pipeline_on_raw_beats():
+    pytest.importorskip("aeon", reason="MiniRocket needs the optional aeon package")
+    example = load_example("full_scale_networks")
+    assert example.MINIROCKET in example.ROWS
+    rng = np.random.default_rng(0)
+    y = np.repeat(["N", "V"], 30)
+    X = rng.normal(size=(60, 187)).astype(np.float32)
+    X[y == "V", 80:110] += 3.0  # a wide complex the features can see
+    model = example.make_estimator(example.MINIROCKET, epochs=1).fit(X, y)
+    assert list(model.classes_) == ["N", "V"]
+    assert model[:-1].transform(X[:3]).shape[0] == 3
+    assert (model.predict(X) == y).mean() == 1.0
