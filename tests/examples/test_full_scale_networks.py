@@ -68,3 +68,39 @@ def test_minirocket_row_is_a_fitted_pipeline_on_raw_beats():
     assert list(model.classes_) == ["N", "V"]
     assert model[:-1].transform(X[:3]).shape[0] == 3
     assert (model.predict(X) == y).mean() == 1.0
+
+
+def test_longer_rows_train_their_report_row_for_more_epochs():
+    example = load_example("full_scale_networks")
+    longer = "pytorch_simple_cnn, 30 epochs"
+    assert longer in example.ROWS
+    assert example.report_row(longer) == "pytorch_simple_cnn"
+    assert example.row_epochs(longer) == 30
+    assert example.row_epochs(longer, quick=True) == example.QUICK_EPOCHS
+    assert example.row_epochs("pytorch_simple_cnn") == example.EPOCHS
+    assert example.row_epochs(example.CONVNET_FIVE_BLOCKS) == 30
+    # a comma in a row name that is no epoch count leaves the row as it is
+    assert example.report_row("a, b epochs") == "a, b epochs"
+    model = example.make_estimator(longer, example.row_epochs(longer))
+    base = example.make_estimator("pytorch_simple_cnn", 30)
+    assert model.get_params()["net__max_epochs"] == 30
+
+    def plain(params):  # the values that are no estimators or callables
+        kinds = (int, float, str, tuple, type(None))
+        return {k: v for k, v in params.items() if isinstance(v, kinds)}
+
+    assert plain(model.get_params()) == plain(base.get_params())
+    assert model.get_params()["net__module"] is base.get_params()["net__module"]
+    # the printed row is held to its report's number
+    record = {
+        "row": longer,
+        "scores": {key: 0.99 for key in example.scores(["N"], ["N"])},
+        "parameters": 52_229,
+        "epochs": 30,
+        "fit (s)": 1.0,
+    }
+    row = example._table_row(record)
+    assert (row["report's number"], row["meets it"]) == (
+        "F1 (macro) 0.9012, F1 (w) 0.9807",
+        "yes",
+    )
