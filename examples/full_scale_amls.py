@@ -76,7 +76,9 @@ def make_estimator(row: str, epochs: int):
     )
     if row.endswith(AT_300_HZ):
         pipeline.set_params(
-            resample__length=30 * amls.FS, resample__target_fs=amls.FS, stft__fs=amls.FS
+            resample__length=amls.CNN_LENGTH // amls.CNN_FS * amls.FS,
+            resample__target_fs=amls.FS,
+            stft__fs=amls.FS,
         )
     if row.removesuffix(AT_300_HZ).endswith("+ Augmenter"):
         pipeline.set_params(augment=amls.augmenter())

@@ -85,8 +85,8 @@ RESULTS_FILE = "full_scale_networks.jsonl"
 FP32 = " fp32"
 CLASSES = ["N", "S", "V", "F", "Q"]
 EPOCHS, BATCH = 12, 128
-#: one five-block ConvNet (365,317 parameters), the earlier network recipe
-CONVNET_FIVE_BLOCKS, CONVNET_FIVE_BLOCKS_EPOCHS = "convnet_five_blocks", 30
+#: one five-block ConvNet (365,317 parameters) of 30 epochs, the earlier recipe
+CONVNET_FIVE_BLOCKS = "convnet_five_blocks, 30 epochs"
 QUICK_TRAIN, QUICK_TEST, QUICK_EPOCHS = 1_500, 600, 1
 MINIROCKET = "minirocket"
 HAS_AEON = importlib.util.find_spec("aeon") is not None
@@ -174,7 +174,7 @@ def make_estimator(row: str, epochs: int):
         )
     if row == "recipe":
         return mitbih_network_pipeline(max_epochs=epochs)
-    if row == CONVNET_FIVE_BLOCKS:
+    if row == report_row(CONVNET_FIVE_BLOCKS):
         net = ECGClassifier(
             ConvNet,
             module__filters=(32, 64, 128, 128, 256),
@@ -285,16 +285,14 @@ def report_row(row: str) -> str:
 def row_epochs(row: str, quick: bool = False) -> int:
     """The epochs a row trains for.
 
-    ``QUICK_EPOCHS`` in a quick run; ``n`` for ``"<row>, <n> epochs"`` (a
-    longer training of a row that missed its report's number);
-    ``CONVNET_FIVE_BLOCKS_EPOCHS`` for the earlier recipe; else ``EPOCHS``.
+    ``QUICK_EPOCHS`` in a quick run; ``n`` for ``"<row>, <n> epochs"`` (the
+    earlier recipe, and longer trainings of rows that missed their report's
+    number); else ``EPOCHS``.
     """
     if quick:
         return QUICK_EPOCHS
-    row, longer = _longer(row)
-    if longer is not None:
-        return longer
-    return CONVNET_FIVE_BLOCKS_EPOCHS if row == CONVNET_FIVE_BLOCKS else EPOCHS
+    longer = _longer(row)[1]
+    return EPOCHS if longer is None else longer
 
 
 def _table_row(record: dict) -> dict:
